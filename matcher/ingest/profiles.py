@@ -1,0 +1,62 @@
+"""Reader for a generic supplier-profile CSV.
+
+Columns: ``id, name, description, industry_codes, region, website`` (``industry_codes``
+separated by ``;`` or ``|``), optionally ``id_scheme`` and ``country``. Ids are recognised as
+Y-tunnus or SIREN/SIRET when they validate; otherwise they are kept as the profile's own id.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from . import normalize as nz
+from ._files import base_name, csv_rows, head
+from .records import OrgRef, Rejected, SupplierProfileRecord
+
+FORMAT = "profiles"
+REQUIRED = {"id", "name", "description"}
+
+
+def sniff(path: Path) -> bool:
+    """True for a CSV whose header has at least ``id``, ``name`` and ``description``."""
+    if not base_name(path).endswith(".csv"):
+        return False
+    first = head(path, 2048).decode("utf-8-sig", "replace").splitlines()[:1]
+    return bool(first) and {c.strip() for c in first[0].split(",")} >= REQUIRED
+
+
+def _org(raw_id: str, name: str, scheme: str | None, country: str | None) -> OrgRef:
+    if scheme:
+        return OrgRef(scheme, raw_id, name, raw_id, country)
+    yt = nz.ytunnus(raw_id)
+    if yt:
+        return OrgRef("FI-YTUNNUS", yt, name, raw_id, "FI")
+    siren = nz.siren_from_siret(raw_id)
+    if siren:
+        return OrgRef("FR-SIREN", siren, name, raw_id, "FR")
+    return OrgRef("PROFILE", raw_id, name, raw_id, country)
+
+
+def read(path: Path) -> Iterator[SupplierProfileRecord | Rejected]:
+    """Yield one profile per row; rows without id or name are rejected."""
+    reader = csv_rows(path, REQUIRED)
+    for line_no, row in enumerate(reader, start=2):
+        raw_id = (row.get("id") or "").strip()
+        name = nz.clean_text(row.get("name"))
+        if not raw_id or not name:
+            yield Rejected(f"line {line_no}", "missing id or name", row)
+            continue
+        codes = [c.strip() for c in re.split(r"[;|]", row.get("industry_codes") or "") if c.strip()]
+        scheme = (row.get("id_scheme") or "").strip() or None
+        country = (row.get("country") or "").strip().upper() or None
+        yield SupplierProfileRecord(
+            source=FORMAT,
+            org=_org(raw_id, name, scheme, country),
+            description=nz.clean_text(row.get("description")) or None,
+            industry_codes=codes,
+            region=(row.get("region") or "").strip() or None,
+            website=(row.get("website") or "").strip() or None,
+            raw=row,
+        )

@@ -1,0 +1,399 @@
+"""Write reader output into the store, one transaction per file.
+
+A file either lands whole or not at all (a crash or Ctrl-C rolls it back); a record that cannot
+be understood is quarantined in ``rejected_records`` and the file goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from ..exceptions import UnreadableFileError
+from ..store.db import session_scope
+from ..store.models import Award, Identifier, IngestRun, Organisation, Procurement, RejectedRecord
+from .formats import Reader, detect, get_reader
+from .records import AwardRecord, OrgRef, ProcurementRecord, Rejected, SupplierProfileRecord
+
+log = logging.getLogger(__name__)
+_FIELDS = (
+    "title", "description", "cpv_main", "cpv_additional", "value", "currency", "date",
+    "place_code", "place_name", "region", "procedure", "innovation",
+)  # fmt: skip
+
+
+@dataclass
+class FileReport:
+    """What one file's ingest did."""
+
+    path: str
+    format: str
+    read: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    error: str | None = None
+
+
+def _jsonable(value: Any) -> Any:
+    """Round-trip through JSON so raw payloads store on every backend (dates become strings)."""
+    return json.loads(json.dumps(value, default=str, ensure_ascii=False))
+
+
+def _hash(rec: ProcurementRecord, buyer: OrgRef | None) -> str:
+    payload = {f: getattr(rec, f) for f in _FIELDS}
+    payload["buyer"] = (buyer.scheme, buyer.value) if buyer else None
+    payload["awards"] = sorted(
+        json.dumps(asdict(a), default=str, sort_keys=True) for a in rec.awards
+    )
+    blob = json.dumps(payload, default=str, sort_keys=True).encode()
+    return hashlib.sha1(blob).hexdigest()
+
+
+@dataclass
+class _NewOrg:
+    """An organisation created in this file and not yet inserted; ``id`` is set on flush."""
+
+    row: dict[str, Any]
+    id: int | None = None
+
+
+_OrgRef = int | _NewOrg
+
+
+class _Orgs:
+    """Identifier -> organisation resolution with a per-file cache (one query up front)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        rows = session.execute(
+            select(Identifier.scheme, Identifier.value, Identifier.organisation_id)
+        )
+        self.ids: dict[tuple[str, str], _OrgRef] = {(s, v): o for s, v, o in rows}
+        self.new_orgs: list[_NewOrg] = []
+        self.new_idents: list[tuple[_NewOrg | int, dict[str, Any]]] = []
+
+    def resolve(self, ref: OrgRef) -> _OrgRef:
+        keys = [(ref.scheme, ref.value), *ref.extra_ids]
+        org = next((self.ids[k] for k in keys if k in self.ids), None)
+        if org is None:
+            org = _NewOrg({"name": ref.name, "country": ref.country, "industry_codes": []})
+            self.new_orgs.append(org)
+        for scheme, value in keys:
+            if (scheme, value) not in self.ids:
+                raw = ref.raw_id if (scheme, value) == (ref.scheme, ref.value) else value
+                self.new_idents.append((org, {"scheme": scheme, "value": value, "raw": raw}))
+                self.ids[(scheme, value)] = org
+        return org
+
+    def flush(self) -> None:
+        """Insert the organisations and identifiers created since the last flush."""
+        if self.new_orgs:
+            ids = _bulk_insert(self.session, Organisation, [o.row for o in self.new_orgs])
+            for org, new_id in zip(self.new_orgs, ids, strict=True):
+                org.id = new_id
+            self.new_orgs = []
+        if self.new_idents:
+            rows = [{**row, "organisation_id": _id(org)} for org, row in self.new_idents]
+            _bulk_insert(self.session, Identifier, rows)
+            self.new_idents = []
+
+
+def _id(org: _OrgRef) -> int:
+    value = org.id if isinstance(org, _NewOrg) else org
+    assert value is not None, "organisation used before flush"
+    return value
+
+
+def _bulk_insert(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> list[int]:
+    """Insert many rows in batched statements and return their ids in order."""
+    stmt = insert(model).returning(model.id, sort_by_parameter_order=True)
+    return list(session.scalars(stmt, rows))
+
+
+class _FileIngest:
+    """State of one file's transaction.
+
+    New rows are buffered and written with bulk INSERTs (the ORM's per-object bookkeeping made
+    ingest three times slower); the rarer updates of existing rows go through the ORM.
+    """
+
+    _BATCH = 2000
+
+    def __init__(self, session: Session, reader: Reader, path: Path, run_id: int) -> None:
+        self.session, self.reader, self.path, self.run_id = session, reader, path, run_id
+        self.orgs = _Orgs(session)
+        # (source, source_id) -> (row id, None while buffered; content hash; first file)
+        self.known: dict[tuple[str, str], tuple[int | None, str, str | None]] = {}
+        self.report = FileReport(str(path), reader.name)
+        self.file_key = str(path.resolve())
+        self.seen: set[tuple[str, str]] = set()
+        self.buffer: list[
+            tuple[dict[str, Any], _OrgRef | None, list[tuple[dict[str, Any], _OrgRef]]]
+        ] = []
+        self.loaded_sources: set[str] = set()
+
+    def _preload(self, source: str) -> None:
+        if source in self.loaded_sources:
+            return
+        self.loaded_sources.add(source)
+        q = select(
+            Procurement.source_id, Procurement.id, Procurement.content_hash, Procurement.source_file
+        ).where(Procurement.source == source)
+        for sid, pid, h, f in self.session.execute(q):
+            self.known[(source, sid)] = (pid, h, f)
+
+    def add(self, rec: ProcurementRecord | SupplierProfileRecord | Rejected) -> None:
+        self.report.read += 1
+        if isinstance(rec, Rejected):
+            self._reject(rec.position, rec.reason, rec.raw)
+        elif isinstance(rec, SupplierProfileRecord):
+            self._profile(rec)
+        else:
+            self._procurement(rec)
+
+    def flush(self) -> None:
+        """Write everything buffered: organisations, then procurements, then awards."""
+        self.orgs.flush()
+        if not self.buffer:
+            return
+        rows = []
+        for row, buyer, _ in self.buffer:
+            row["buyer_id"] = _id(buyer) if buyer is not None else None
+            rows.append(row)
+        ids = _bulk_insert(self.session, Procurement, rows)
+        award_rows: list[dict[str, Any]] = []
+        for (row, _, awards), pid in zip(self.buffer, ids, strict=True):
+            key = (row["source"], row["source_id"])
+            self.known[key] = (pid, row["content_hash"], row["source_file"])
+            award_rows.extend(
+                {**a, "procurement_id": pid, "supplier_id": _id(o)} for a, o in awards
+            )
+        if award_rows:
+            _bulk_insert(self.session, Award, award_rows)
+        self.buffer = []
+
+    def _reject(self, position: str, reason: str, raw: Any) -> None:
+        self.report.rejected += 1
+        self.session.add(
+            RejectedRecord(
+                ingest_run_id=self.run_id, source_file=str(self.path), format=self.reader.name,
+                position=position, reason=reason, raw=_jsonable(raw),
+            )
+        )  # fmt: skip
+
+    def _profile(self, rec: SupplierProfileRecord) -> None:
+        ref = self.orgs.resolve(rec.org)
+        new = isinstance(ref, _NewOrg) and ref.id is None
+        self.flush()
+        org = self.session.get_one(Organisation, _id(ref))
+        values = {
+            "name": rec.org.name or org.name,
+            "profile": rec.description,
+            "industry_codes": rec.industry_codes,
+            "region": rec.region,
+            "website": rec.website,
+            "country": rec.org.country or org.country,
+        }
+        changed = any(getattr(org, k) != v for k, v in values.items())
+        for k, v in values.items():
+            setattr(org, k, v)
+        if new:
+            self.report.new += 1
+        elif changed:
+            self.report.updated += 1
+        else:
+            self.report.unchanged += 1
+
+    def _procurement(self, rec: ProcurementRecord) -> None:
+        self._preload(rec.source)
+        key = (rec.source, rec.source_id)
+        found = self.known.get(key)
+        repeated = key in self.seen
+        self.seen.add(key)
+        if found is None:
+            self._insert(rec)
+            return
+        if found[0] is None:  # buffered earlier in this file
+            self.flush()
+            found = self.known[key]
+        pid, old_hash, first_file = found
+        proc = self.session.get_one(Procurement, pid)
+        if self.reader.combine is not None:
+            # The reader merges what is stored with what is new (OCDS releases of one ocid,
+            # wherever they were published): the result replaces the stored record.
+            merged = self.reader.combine(proc.raw, rec)
+            if merged is None:
+                self.report.unchanged += 1
+            else:
+                self._overwrite(proc, merged, _hash(merged, merged.buyer))
+                self.report.updated += 1
+            return
+        # The same contract is published in several files (and twice in some): the first copy is
+        # the record, later copies only fill its gaps, so re-ingesting changes nothing.
+        if self.reader.partial or repeated or first_file != self.file_key:
+            changed = self._fill(proc, rec)
+        else:
+            new_hash = _hash(rec, rec.buyer)
+            changed = new_hash != old_hash
+            if changed:
+                self._overwrite(proc, rec, new_hash)
+        if changed:
+            self.report.updated += 1
+        else:
+            self.report.unchanged += 1
+
+    def _insert(self, rec: ProcurementRecord) -> None:
+        row: dict[str, Any] = {f: getattr(rec, f) for f in _FIELDS}
+        row.update(
+            source=rec.source, source_id=rec.source_id, raw=_jsonable(rec.raw),
+            content_hash="" if self.reader.partial else _hash(rec, rec.buyer),
+            ingest_run_id=self.run_id, source_file=self.file_key, description=rec.description,
+        )  # fmt: skip
+        buyer = self.orgs.resolve(rec.buyer) if rec.buyer else None
+        awards, have = [], set()
+        for a in rec.awards:
+            org = self.orgs.resolve(a.supplier)
+            if (id(org), a.lot[:500]) in have:
+                continue
+            have.add((id(org), a.lot[:500]))
+            awards.append((self._award_row(a), org))
+        self.buffer.append((row, buyer, awards))
+        self.known[(rec.source, rec.source_id)] = (None, row["content_hash"], self.file_key)
+        self.report.new += 1
+        if len(self.buffer) >= self._BATCH:
+            self.flush()
+
+    @staticmethod
+    def _award_row(a: AwardRecord) -> dict[str, Any]:
+        return {"lot": a.lot[:500], "value": a.value, "currency": a.currency, "date": a.date,
+                "n_tenders": a.n_tenders}  # fmt: skip
+
+    def _overwrite(self, proc: Procurement, rec: ProcurementRecord, new_hash: str) -> None:
+        for f in _FIELDS:
+            setattr(proc, f, getattr(rec, f))
+        if rec.buyer:
+            ref = self.orgs.resolve(rec.buyer)
+            self.flush()
+            proc.buyer_id = _id(ref)
+        proc.raw = _jsonable(rec.raw)
+        proc.content_hash = new_hash
+        proc.ingest_run_id = self.run_id
+        if rec.awards:
+            proc.awards.clear()
+            self.session.flush()
+            self._merge_awards(proc, rec)
+
+    def _fill(self, proc: Procurement, rec: ProcurementRecord) -> bool:
+        changed = False
+        for f in _FIELDS:
+            if getattr(proc, f) in (None, "", [], {}) and getattr(rec, f) not in (None, "", [], {}):
+                setattr(proc, f, getattr(rec, f))
+                changed = True
+        if proc.buyer_id is None and rec.buyer:
+            ref = self.orgs.resolve(rec.buyer)
+            self.flush()
+            proc.buyer_id = _id(ref)
+            changed = True
+        return self._merge_awards(proc, rec) or changed
+
+    def _merge_awards(self, proc: Procurement, rec: ProcurementRecord) -> bool:
+        """Add the record's awards that the procurement lacks; True if any was added."""
+        refs = [(a, self.orgs.resolve(a.supplier)) for a in rec.awards]
+        self.flush()
+        have = {(a.supplier_id, a.lot) for a in proc.awards}
+        added = False
+        for a, ref in refs:
+            key = (_id(ref), a.lot[:500])
+            if key in have:
+                continue
+            have.add(key)
+            proc.awards.append(Award(supplier_id=key[0], **self._award_row(a)))
+            added = True
+        return added
+
+
+def ingest_file(
+    url: str, path: Path, fmt: str | None = None, progress: Callable[[int], None] | None = None
+) -> FileReport:
+    """Ingest one file into the store at ``url`` in a single transaction.
+
+    Args:
+        url: Database URL.
+        path: The file to read.
+        fmt: Force a format by name instead of detecting it.
+        progress: Called with the number of records read so far, every 500 records.
+
+    Raises:
+        UnreadableFileError: if the file cannot be read at all; nothing of it is stored.
+    """
+    reader = get_reader(fmt) if fmt else detect(path)
+    with session_scope(url) as s:
+        run = IngestRun(path=str(path), format=reader.name, status="running")
+        s.add(run)
+        s.flush()
+        run_id = run.id
+    try:
+        with session_scope(url) as session:
+            job = _FileIngest(session, reader, path, run_id)
+            # No autoflush: lookups would otherwise flush pending rows one small batch at a time.
+            with session.no_autoflush:
+                for rec in reader.read(path):
+                    job.add(rec)
+                    if progress and job.report.read % 500 == 0:
+                        progress(job.report.read)
+                job.flush()
+        report, status, error = job.report, "done", None
+    except BaseException as exc:
+        report = FileReport(str(path), reader.name, error=str(exc) or type(exc).__name__)
+        status, error = "failed", report.error
+        _finish(url, run_id, report, status, error)
+        raise
+    _finish(url, run_id, report, status, error)
+    return report
+
+
+def _finish(url: str, run_id: int, report: FileReport, status: str, error: str | None) -> None:
+    with session_scope(url) as s:
+        run = s.get_one(IngestRun, run_id)
+        run.status, run.error, run.finished_at = status, error, datetime.now()
+        run.n_read, run.n_new, run.n_updated = report.read, report.new, report.updated
+        run.n_unchanged, run.n_rejected = report.unchanged, report.rejected
+
+
+def ingest_paths(
+    url: str,
+    paths: Iterable[Path],
+    fmt: str | None = None,
+    on_file: Callable[[FileReport], None] | None = None,
+    progress_factory: Callable[[Path], Callable[[int], None] | None] | None = None,
+) -> list[FileReport]:
+    """Ingest every file (folders expanded); an unreadable file is reported and skipped.
+
+    Returns:
+        One report per file, in order; failed files carry ``error``.
+    """
+    from .formats import expand
+
+    reports = []
+    for path in expand(list(paths)):
+        try:
+            report = ingest_file(
+                url, path, fmt, progress_factory(path) if progress_factory else None
+            )
+        except UnreadableFileError as exc:
+            report = FileReport(str(path), fmt or "?", error=exc.reason)
+        reports.append(report)
+        if on_file:
+            on_file(report)
+    return reports

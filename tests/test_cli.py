@@ -1,0 +1,51 @@
+"""The command line, end to end on a temporary store."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from matcher.cli import app
+from matcher.settings import get_settings
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, demo_data: Path) -> Path:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.setenv("EMBEDDING_CACHE_DIR", str(tmp_path / "emb"))
+    monkeypatch.setenv("EMBEDDING_SEED_DIRS", json.dumps([str(demo_data / "embeddings")]))
+    get_settings.cache_clear()
+    yield tmp_path
+    get_settings.cache_clear()
+
+
+@pytest.mark.slow
+def test_ingest_build_match(env: Path, demo_data: Path) -> None:
+    runner = CliRunner()
+    r = runner.invoke(app, ["ingest", str(demo_data / "hilma-2014"), str(demo_data / "profiles")])
+    assert r.exit_code == 0, r.output
+    assert "notices_2014_full.json  [hilma2014-notices]  read 97" in r.output
+    assert "3 files, 142 records, 0 files failed" in r.output
+    r = runner.invoke(app, ["build"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["procurements"] == 97
+    r = runner.invoke(app, ["match", "koulukalusteet ja tuolit", "--k", "3", "--json"])
+    assert r.exit_code == 0, r.output
+    names = [m["name"] for m in json.loads(r.output)["results"]]
+    assert any("Martela" in n or "Isku" in n or "Lekolar" in n for n in names), names
+
+
+def test_bad_input_is_a_clear_error_not_a_traceback(env: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    broken = tmp_path / "broken.csv"
+    broken.write_text("a,b\n1,2\n", encoding="utf-8")
+    r = runner.invoke(app, ["ingest", str(broken)])
+    assert r.exit_code == 1 and "format not recognised" in r.output
+    r = runner.invoke(app, ["match", "x"])
+    assert r.exit_code == 2 and "text" in r.output
+    r = runner.invoke(app, ["match", "koulun siivous", "--cpv", "123"])
+    assert r.exit_code == 2 and "CPV" in r.output
