@@ -15,6 +15,7 @@ from threadpoolctl import threadpool_limits
 from .embed import Embedder, load_embedder
 from .exceptions import NotFoundError
 from .index import MatchIndex, load_index
+from .index.corpus import need_text
 from .rank import CaseBasedRanker, Query
 from .schemas import (
     AwardOut,
@@ -81,10 +82,7 @@ class Matcher:
         ranker = self.ranker()
         index = ranker.index_
         vocab = cpv_vocabulary()
-        text = request.text
-        if request.cpv:
-            # The query is embedded with the labels of the codes given, as passages are.
-            text = " | ".join([text, *(vocab.text(c) for c in request.cpv[:2])])
+        text = need_text(request.text, request.cpv, vocab)
         query = Query(
             text=request.text, vector=self.embedder.embed_query(text), cpv=request.cpv,
             region=request.region, country=request.filters.country,

@@ -70,6 +70,10 @@ def main() -> None:
     (OUT / "hilma-2014").mkdir(exist_ok=True)
     for f in ("notices_2014_full.json", "awards_2014.csv"):
         shutil.copy(SHARED / "hilma-2014" / f, OUT / "hilma-2014" / f)
+    (OUT / "sirene").mkdir(exist_ok=True)
+    for f in ("sirene_unitelegale_categorie_decp_titulaires.csv",
+              "sirene_etablissements_decp_titulaires.csv", "SOURCES.md"):  # fmt: skip
+        shutil.copy(SHARED / "sirene-fr" / f, OUT / "sirene" / f)
     (OUT / "profiles").mkdir(exist_ok=True)
     n = ytj_profiles(
         SHARED / "ytj-sample" / "ytj_cache.json", OUT / "profiles" / "fi_companies.csv"

@@ -85,10 +85,22 @@ class CachedEmbedder:
         self, texts: Sequence[str], progress: Callable[[int], None] | None = None
     ) -> np.ndarray:
         """Embed documents through the cache; ``progress`` gets the count of texts embedded."""
+        return self._embed("passage", texts, progress)
+
+    def embed_queries(
+        self, texts: Sequence[str], progress: Callable[[int], None] | None = None
+    ) -> np.ndarray:
+        """Embed many queries through the cache (evaluation runs the same queries again)."""
+        return self._embed("query", texts, progress)
+
+    def _embed(
+        self, kind: str, texts: Sequence[str], progress: Callable[[int], None] | None
+    ) -> np.ndarray:
+        model = self.embedder.embed_passages if kind == "passage" else self.embedder.embed_queries
         out = np.zeros((len(texts), self.embedder.dim), np.float32)
         missing: dict[str, list[int]] = {}
         for i, text in enumerate(texts):
-            hit = self.cache.get("passage", text)
+            hit = self.cache.get(kind, text)
             if hit is None:
                 missing.setdefault(text, []).append(i)
             else:
@@ -97,11 +109,10 @@ class CachedEmbedder:
         for start in range(0, len(todo), self.batch_size * 16):
             chunk = todo[start : start + self.batch_size * 16]
             parts = [
-                self.embedder.embed_passages(chunk[j : j + self.batch_size])
-                for j in range(0, len(chunk), self.batch_size)
+                model(chunk[j : j + self.batch_size]) for j in range(0, len(chunk), self.batch_size)
             ]
             vectors = np.concatenate(parts) if parts else np.zeros((0, self.embedder.dim))
-            self.cache.put_many("passage", chunk, vectors)
+            self.cache.put_many(kind, chunk, vectors)
             for text, vec in zip(chunk, vectors, strict=True):
                 out[missing[text]] = vec
             if progress:

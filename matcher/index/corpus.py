@@ -69,6 +69,12 @@ def procurement_text(
     return " | ".join(p for p in parts if p)
 
 
+def need_text(text: str, cpv: list[str], vocab: CpvVocabulary) -> str:
+    """The query embedded for a need: its text plus the labels of the CPV codes given, as
+    stored contracts carry theirs."""
+    return " | ".join([text, *(vocab.text(c) for c in cpv[:2] if c in vocab)])
+
+
 def supplier_text(org: Organisation, max_words: int) -> str | None:
     """The passage embedded for a supplier's own profile, if it has one."""
     if not org.profile:

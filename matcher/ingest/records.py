@@ -77,6 +77,7 @@ class SupplierProfileRecord:
     industry_codes: list[str] = field(default_factory=list)
     region: str | None = None
     website: str | None = None
+    size_class: str | None = None
     raw: dict[str, Any] = field(default_factory=dict)
 
 

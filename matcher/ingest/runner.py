@@ -197,14 +197,18 @@ class _FileIngest:
         new = isinstance(ref, _NewOrg) and ref.id is None
         self.flush()
         org = self.session.get_one(Organisation, _id(ref))
-        values = {
-            "name": rec.org.name or org.name,
-            "profile": rec.description,
-            "industry_codes": rec.industry_codes,
-            "region": rec.region,
-            "website": rec.website,
-            "country": rec.org.country or org.country,
-        }
+        # Each source tells part of the story (a register the size, a profile the text): only
+        # what this record says is written, nothing another source said is erased.
+        said = {
+            "name": rec.org.name, "profile": rec.description, "industry_codes": rec.industry_codes,
+            "region": rec.region, "website": rec.website, "country": rec.org.country,
+            "size_class": rec.size_class,
+        }  # fmt: skip
+        values = {k: v for k, v in said.items() if v not in (None, "", [])}
+        if rec.industry_codes:
+            values["industry_codes"] = sorted(
+                set(org.industry_codes or []) | set(rec.industry_codes)
+            )
         changed = any(getattr(org, k) != v for k, v in values.items())
         for k, v in values.items():
             setattr(org, k, v)

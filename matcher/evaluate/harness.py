@@ -1,0 +1,144 @@
+"""Run methods through one split and report the metrics (table, JSON, plot)."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sqlalchemy import select
+
+from ..embed import CachedEmbedder
+from ..index.corpus import need_text
+from ..store.db import session_scope
+from ..store.models import Organisation
+from ..vocab import cpv_vocabulary
+from . import metrics as m
+from .methods import Method
+from .split import Split
+
+log = logging.getLogger(__name__)
+K_CURVE = (1, 2, 3, 5, 10, 20)
+
+
+def sme_map(database_url: str) -> dict[int, bool]:
+    """Organisation id -> is an SME, where the company register says (size class known)."""
+    with session_scope(database_url) as s:
+        rows = s.execute(select(Organisation.id, Organisation.size_class)
+                         .where(Organisation.size_class.is_not(None)))  # fmt: skip
+        return {oid: size == "PME" for oid, size in rows}
+
+
+def query_vectors(split: Split, embedder: CachedEmbedder) -> np.ndarray:
+    """Embed every query as a buyer's need (text plus CPV labels), through the cache."""
+    vocab = cpv_vocabulary()
+    return embedder.embed_queries([need_text(q.text, q.cpv, vocab) for q in split.queries])
+
+
+def _metrics(ranked: list[list[int]], truth: list[set[int]], catalogue: int, head: set[int],
+             is_sme: dict[int, bool]) -> dict[str, float | None]:  # fmt: skip
+    out: dict[str, float | None] = {
+        "HR@1": m.hit_rate(ranked, truth, 1), "HR@5": m.hit_rate(ranked, truth, 5),
+        "HR@10": m.hit_rate(ranked, truth, 10), "MRR@10": m.mrr(ranked, truth, 10),
+        "nDCG@10": m.ndcg(ranked, truth, 10), "CC@10": m.catalogue_coverage(ranked, catalogue, 10),
+        "PC": m.prediction_coverage(ranked), "LTP@10": m.long_tail_share(ranked, head, 10),
+        "SME@10": m.sme_share([s for r in ranked for s in r[:10]], is_sme),
+    }  # fmt: skip
+    return {k: (round(v, 4) if v is not None else None) for k, v in out.items()}
+
+
+def evaluate(
+    split: Split,
+    methods: Sequence[Method],
+    vectors: np.ndarray,
+    is_sme: dict[int, bool] | None = None,
+    k: int = 20,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Fit each method on the training side, rank every query, and compute the metrics."""
+    is_sme = is_sme or {}
+    queries = split.queries
+    truth = [q.truth for q in queries]
+    counts = Counter(s for p in split.train.corpus.procurements for s in p.winners)
+    catalogue = len(counts)
+    head = m.long_tail(counts)
+    seen = [i for i, t in enumerate(truth) if t & counts.keys()]
+    out: dict[str, Any] = {
+        "split": {
+            "mode": split.mode,
+            "cut": split.cut.isoformat(),
+            "train_awards": split.train_awards,
+            "train_contracts": len(split.train.corpus.procurements),
+            "catalogue": catalogue,
+            "queries": len(queries),
+            "ceiling": round(len(seen) / len(queries), 4) if queries else 0.0,
+            "sme_among_winners": m.sme_share([s for t in truth for s in t], is_sme),
+        },  # fmt: skip
+        "methods": [],
+    }
+    for method in methods:
+        if progress:
+            progress(method.name)
+        method.fit(split.train)
+        ranked = [method.recommend(q, v, k) for q, v in zip(queries, vectors, strict=True)]
+        result = {
+            "name": method.name,
+            "metrics": _metrics(ranked, truth, catalogue, head, is_sme),
+            "seen_winner": {
+                "HR@10": round(
+                    m.hit_rate([ranked[i] for i in seen], [truth[i] for i in seen], 10), 4
+                ),
+                "MRR@10": round(m.mrr([ranked[i] for i in seen], [truth[i] for i in seen], 10), 4),
+            },
+            "hr_curve": {str(n): round(m.hit_rate(ranked, truth, n), 4) for n in K_CURVE},
+        }
+        log.info("%s: %s", method.name, result["metrics"])
+        out["methods"].append(result)
+    return out
+
+
+def format_table(result: dict[str, Any]) -> str:
+    """The result as a plain-text table for the terminal."""
+    sp = result["split"]
+    lines = [
+        f"{sp['mode']} split at {sp['cut']}: {sp['train_awards']} training awards, "
+        f"{sp['queries']} queries, ceiling {sp['ceiling']:.3f}, "
+        f"SME share among winners {sp['sme_among_winners'] if sp['sme_among_winners'] is None else round(sp['sme_among_winners'], 3)}",
+    ]
+    cols = ["HR@1", "HR@5", "HR@10", "MRR@10", "nDCG@10", "CC@10", "PC", "LTP@10", "SME@10"]
+    lines.append(f"{'method':<18}" + "".join(f"{c:>9}" for c in cols) + f"{'seenHR@10':>11}")
+    for meth in result["methods"]:
+        vals = [meth["metrics"][c] for c in cols]
+        cells = "".join(f"{'-':>9}" if v is None else f"{v:>9.3f}" for v in vals)
+        lines.append(f"{meth['name']:<18}{cells}{meth['seen_winner']['HR@10']:>11.3f}")
+    return "\n".join(lines)
+
+
+def plot(result: dict[str, Any], path: Path) -> Path:
+    """HR@k curves per method, with the ceiling, as a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for meth in result["methods"]:
+        ks = [int(k) for k in meth["hr_curve"]]
+        ax.plot(ks, list(meth["hr_curve"].values()), marker="o", label=meth["name"])
+    ax.axhline(result["split"]["ceiling"], color="grey", linestyle="--", label="ceiling")
+    ax.set_xlabel("k")
+    ax.set_ylabel("HR@k (share of queries with a winner in the top k)")
+    sp = result["split"]
+    ax.set_title(f"{sp['mode']} split at {sp['cut']}, {sp['queries']} queries")
+    ax.set_xscale("log")
+    ax.set_xticks(list(K_CURVE), [str(k) for k in K_CURVE])
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path

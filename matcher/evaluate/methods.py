@@ -1,0 +1,160 @@
+"""Baselines and the service's rankers, behind one small interface for the harness.
+
+Every method is fitted on the training index only and then asked for the top ``k`` supplier ids
+for each query. Stable names: ``random``, ``top_winners``, ``cpv_exact``, ``cpv_exact_parent``,
+``lexical_nn``, ``embedding_nn``, ``innomatch``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+import numpy as np
+
+from ..index.build import MatchIndex
+from ..rank import CaseBasedRanker, Query
+from ..vocab import cpv_vocabulary
+from .split import EvalQuery
+
+
+class Method:
+    """A supplier recommender under evaluation."""
+
+    name = "method"
+
+    def fit(self, train: MatchIndex) -> Method:
+        """Learn from the training index; returns ``self``."""
+        self.train_ = train
+        return self
+
+    def recommend(self, query: EvalQuery, vector: np.ndarray, k: int) -> list[int]:
+        """Supplier ids, best first."""
+        raise NotImplementedError
+
+
+def _winners_in_order(train: MatchIndex, rows: np.ndarray, k: int) -> list[int]:
+    out: list[int] = []
+    for r in rows:
+        for sid in train.corpus.procurements[r].winners:
+            if sid not in out:
+                out.append(sid)
+                if len(out) == k:
+                    return out
+    return out
+
+
+class RandomMethod(Method):
+    """Uniformly random suppliers from the training catalogue (seeded)."""
+
+    name = "random"
+
+    def fit(self, train: MatchIndex) -> Method:
+        super().fit(train)
+        self.catalogue_ = np.array(
+            sorted({s for p in train.corpus.procurements for s in p.winners})
+        )
+        self.rng_ = np.random.default_rng(0)
+        return self
+
+    def recommend(self, query: EvalQuery, vector: np.ndarray, k: int) -> list[int]:
+        if not len(self.catalogue_):
+            return []
+        picks = self.rng_.choice(self.catalogue_, size=min(k, len(self.catalogue_)), replace=False)
+        return [int(s) for s in picks]
+
+
+class TopWinners(Method):
+    """The suppliers with the most past awards, whatever the need."""
+
+    name = "top_winners"
+
+    def fit(self, train: MatchIndex) -> Method:
+        super().fit(train)
+        counts = Counter(s for p in train.corpus.procurements for s in p.winners)
+        self.top_ = [s for s, _ in counts.most_common(100)]
+        return self
+
+    def recommend(self, query: EvalQuery, vector: np.ndarray, k: int) -> list[int]:
+        return self.top_[:k]
+
+
+class CpvMatch(Method):
+    """Winners of past contracts with the query's CPV code; with ``parent_weight`` > 0, contracts
+    under the same parent code count that much (Mynarz's best matcher uses 0.1)."""
+
+    def __init__(self, parent_weight: float = 0.0) -> None:
+        self.parent_weight = parent_weight
+        self.name = "cpv_exact_parent" if parent_weight else "cpv_exact"
+
+    def fit(self, train: MatchIndex) -> Method:
+        super().fit(train)
+        vocab = cpv_vocabulary()
+        self.exact_: dict[str, Counter[int]] = defaultdict(Counter)
+        self.parent_: dict[str, Counter[int]] = defaultdict(Counter)
+        for p in train.corpus.procurements:
+            for code in p.cpv[:1]:
+                for s in p.winners:
+                    self.exact_[code][s] += 1
+                    parent = vocab.parent(code)
+                    if parent:
+                        self.parent_[parent][s] += 1
+        return self
+
+    def recommend(self, query: EvalQuery, vector: np.ndarray, k: int) -> list[int]:
+        if not query.cpv:
+            return []
+        code = query.cpv[0]
+        scores: dict[int, float] = defaultdict(float)
+        for s, n in self.exact_.get(code, Counter()).items():
+            scores[s] += n
+        parent = cpv_vocabulary().parent(code)
+        if self.parent_weight and parent:
+            for s, n in self.parent_.get(parent, Counter()).items():
+                scores[s] += self.parent_weight * n
+        return [s for s, _ in sorted(scores.items(), key=lambda kv: -kv[1])[:k]]
+
+
+class LexicalNN(Method):
+    """Winners of the lexically nearest past contracts."""
+
+    name = "lexical_nn"
+
+    def recommend(self, query: EvalQuery, vector: np.ndarray, k: int) -> list[int]:
+        rows, _ = self.train_.lexical.search(query.text, 10 * k)
+        return _winners_in_order(self.train_, rows, k)
+
+
+class EmbeddingNN(Method):
+    """Winners of the nearest past contracts in embedding space."""
+
+    name = "embedding_nn"
+
+    def recommend(self, query: EvalQuery, vector: np.ndarray, k: int) -> list[int]:
+        rows, _ = self.train_.procurement_vectors.search(vector, 10 * k)
+        return _winners_in_order(self.train_, rows, k)
+
+
+class Innomatch(Method):
+    """The service's own ranker, as ``POST /v1/match`` runs it."""
+
+    name = "innomatch"
+
+    def __init__(self, ranker: CaseBasedRanker | None = None) -> None:
+        self.ranker = ranker
+
+    def fit(self, train: MatchIndex) -> Method:
+        super().fit(train)
+        self.ranker_ = (self.ranker or CaseBasedRanker()).fit(train)
+        return self
+
+    def recommend(self, query: EvalQuery, vector: np.ndarray, k: int) -> list[int]:
+        q = Query(text=query.text, vector=vector, cpv=query.cpv, region=query.region)
+        ranked, _, _ = self.ranker_.rank(q, k)
+        suppliers = self.train_.corpus.suppliers
+        return [suppliers[c.supplier_pos].id for c in ranked]
+
+
+def baselines() -> list[Method]:
+    """Every baseline, in the order the report lists them."""
+    return [RandomMethod(), TopWinners(), CpvMatch(), CpvMatch(parent_weight=0.1), LexicalNN(),
+            EmbeddingNN()]  # fmt: skip

@@ -1,0 +1,134 @@
+"""Temporal splits: queries are what a buyer knows before tendering, training is strictly earlier."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import select
+
+from ..exceptions import InvalidInputError
+from ..index.build import MatchIndex
+from ..index.corpus import Corpus, ProcurementDoc, procurement_text
+from ..index.lexical import LexicalIndex
+from ..index.vectors import ExactIndex
+from ..ingest.formats import detect, expand
+from ..ingest.records import ProcurementRecord
+from ..store.db import session_scope
+from ..store.models import Identifier
+from ..vocab import cpv_vocabulary
+
+
+@dataclass
+class EvalQuery:
+    """One held-out contract as a query, with its winners as the truth."""
+
+    key: str
+    text: str
+    cpv: list[str]
+    buyer_id: int | None
+    region: str | None
+    date: date
+    value: float | None
+    truth: set[int]
+    #: Passage text of the contract (title, CPV labels, description), as stored contracts have.
+    passage: str = ""
+
+
+@dataclass
+class Split:
+    """Training index (everything before ``cut``) and the queries (on or after it)."""
+
+    mode: str
+    cut: date
+    train: MatchIndex
+    queries: list[EvalQuery]
+
+    @property
+    def train_awards(self) -> int:
+        return sum(len(p.winners) for p in self.train.corpus.procurements)
+
+
+def default_cut(index: MatchIndex, test_share: float = 0.2) -> date:
+    """The date that leaves the last ``test_share`` of dated awards as test."""
+    dates = sorted(p.date for p in index.corpus.procurements if p.date for _ in p.winners)
+    if not dates:
+        raise InvalidInputError("no dated awards to split")
+    return dates[min(len(dates) - 1, int(len(dates) * (1 - test_share)))]
+
+
+def train_index(index: MatchIndex, before: date) -> MatchIndex:
+    """The index restricted to contracts dated strictly before ``before``.
+
+    Undated contracts are left out: nothing shows they came before the queries.
+    """
+    rows = [i for i, p in enumerate(index.corpus.procurements) if p.date and p.date < before]
+    procs = [index.corpus.procurements[i] for i in rows]
+    vectors = (
+        index.procurement_vectors.matrix[np.array(rows, dtype=np.int64)]
+        if rows
+        else (np.zeros((0, index.procurement_vectors.matrix.shape[1]), np.float32))
+    )
+    return replace(
+        index,
+        corpus=Corpus(procs, index.corpus.suppliers),
+        procurement_vectors=ExactIndex(vectors),
+        lexical=LexicalIndex().fit([p.text for p in procs]),
+    )
+
+
+def _query(p: ProcurementDoc, key: str) -> EvalQuery:
+    assert p.date is not None
+    return EvalQuery(key=key, text=p.title, cpv=p.cpv[:2], buyer_id=p.buyer_id, region=p.region,
+                     date=p.date, value=p.value, truth=set(p.winners), passage=p.text)  # fmt: skip
+
+
+def internal_split(index: MatchIndex, cut: date | None = None) -> Split:
+    """Queries: stored contracts with winners dated on or after ``cut``; training: before it."""
+    cut = cut or default_cut(index)
+    queries = [
+        _query(p, f"procurement:{p.id}")
+        for p in index.corpus.procurements
+        if p.date and p.date >= cut and p.winners
+    ]
+    return Split("internal", cut, train_index(index, cut), queries)
+
+
+def external_split(index: MatchIndex, paths: Sequence[Path], database_url: str) -> Split:
+    """Queries from held-out files (never written to the store); training: the store before them.
+
+    Winners are matched to stored suppliers by identifier; a winner the store does not know gets
+    an id of its own (negative), so it counts in the truth but can never be recommended.
+    """
+    records = [
+        r
+        for path in expand(list(paths))
+        for r in detect(path).read(path)
+        if isinstance(r, ProcurementRecord) and r.awards and r.date
+    ]
+    if not records:
+        raise InvalidInputError("no dated awards in the --test files")
+    vocab = cpv_vocabulary()
+    with session_scope(database_url) as s:
+        known = {(sc, v): o for sc, v, o in s.execute(
+            select(Identifier.scheme, Identifier.value, Identifier.organisation_id))}  # fmt: skip
+    unknown: dict[tuple[str, str], int] = {}
+    queries = []
+    for rec in records:
+        truth = set()
+        for a in rec.awards:
+            key = (a.supplier.scheme, a.supplier.value)
+            truth.add(known.get(key) or unknown.setdefault(key, -(len(unknown) + 1)))
+        cpv = [c for c in [rec.cpv_main, *rec.cpv_additional] if c]
+        assert rec.date is not None
+        buyer_id = known.get((rec.buyer.scheme, rec.buyer.value)) if rec.buyer else None
+        queries.append(EvalQuery(
+            key=f"{rec.source}:{rec.source_id}", text=rec.title, cpv=cpv[:2], buyer_id=buyer_id,
+            region=rec.region, date=rec.date, value=rec.value, truth=truth,
+            passage=procurement_text(rec.title, rec.description, cpv, vocab, 96),
+        ))  # fmt: skip
+    cut = min(q.date for q in queries)
+    return Split("external", cut, train_index(index, cut), queries)

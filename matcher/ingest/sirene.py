@@ -1,0 +1,73 @@
+"""Readers for INSEE Sirene extracts (French company register): size category and establishment.
+
+``categorieEntreprise`` (PME = SME, ETI = mid-size, GE = large) becomes the supplier's size
+class; the winning establishment's NAF code and place become its industry code and region.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from . import normalize as nz
+from ._files import base_name, csv_rows, head
+from .records import OrgRef, Rejected, SupplierProfileRecord
+
+CATEGORIES_FORMAT = "sirene-categories"
+ESTABLISHMENTS_FORMAT = "sirene-establishments"
+_CATEGORY_COLUMNS = {"siren", "categorieEntreprise"}
+_ESTABLISHMENT_COLUMNS = {
+    "siren",
+    "siret",
+    "codePostalEtablissement",
+    "activitePrincipaleEtablissement",
+}
+
+
+def _header(path: Path) -> set[str]:
+    if not base_name(path).endswith(".csv"):
+        return set()
+    first = head(path, 2048).decode("utf-8-sig", "replace").splitlines()[:1]
+    return {c.strip() for c in first[0].split(",")} if first else set()
+
+
+def sniff_categories(path: Path) -> bool:
+    """True for a Sirene legal-unit extract with ``categorieEntreprise``."""
+    return _header(path) >= _CATEGORY_COLUMNS
+
+
+def sniff_establishments(path: Path) -> bool:
+    """True for a Sirene establishment extract with NAF code and postcode."""
+    return _header(path) >= _ESTABLISHMENT_COLUMNS
+
+
+def _org(raw: str) -> OrgRef | None:
+    siren = nz.siren_from_siret(raw)
+    return OrgRef("FR-SIREN", siren, None, raw, "FR") if siren else None
+
+
+def read_categories(path: Path) -> Iterator[SupplierProfileRecord | Rejected]:
+    """One record per company: its size class."""
+    for line_no, row in enumerate(csv_rows(path, _CATEGORY_COLUMNS), start=2):
+        org = _org(row["siren"].strip())
+        category = (row.get("categorieEntreprise") or "").strip()
+        if org is None or category not in ("PME", "ETI", "GE"):
+            yield Rejected(f"line {line_no}", "invalid SIREN or unknown categorieEntreprise", row)
+            continue
+        yield SupplierProfileRecord(source=CATEGORIES_FORMAT, org=org, size_class=category, raw=row)
+
+
+def read_establishments(path: Path) -> Iterator[SupplierProfileRecord | Rejected]:
+    """One record per establishment: NAF activity code and département as region."""
+    for line_no, row in enumerate(csv_rows(path, _ESTABLISHMENT_COLUMNS), start=2):
+        org = _org(row["siren"].strip())
+        naf = (row.get("activitePrincipaleEtablissement") or "").strip()
+        postcode = (row.get("codePostalEtablissement") or "").strip()
+        if org is None:
+            yield Rejected(f"line {line_no}", "invalid SIREN", row)
+            continue
+        yield SupplierProfileRecord(
+            source=ESTABLISHMENTS_FORMAT, org=org,
+            industry_codes=[f"NAF:{naf}"] if naf else [],
+            region=f"FR-D{postcode[:2]}" if postcode[:2].isdigit() else None, raw=row,
+        )  # fmt: skip
