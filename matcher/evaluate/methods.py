@@ -8,13 +8,18 @@ for each query. Stable names: ``random``, ``top_winners``, ``cpv_exact``, ``cpv_
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 
 import numpy as np
 
+from ..embed import CachedEmbedder
 from ..index.build import MatchIndex
+from ..index.corpus import need_text
 from ..rank import CaseBasedRanker, Query
+from ..rank.features import NeedQuery
+from ..rank.learned import LearnedRanker, inner_queries
 from ..vocab import cpv_vocabulary
-from .split import EvalQuery
+from .split import EvalQuery, default_cut, train_index
 
 
 class Method:
@@ -158,3 +163,35 @@ def baselines() -> list[Method]:
     """Every baseline, in the order the report lists them."""
     return [RandomMethod(), TopWinners(), CpvMatch(), CpvMatch(parent_weight=0.1), LexicalNN(),
             EmbeddingNN()]  # fmt: skip
+
+
+class Learned(Method):
+    """The learned ranker, trained inside the training split with its own inner temporal cut."""
+
+    def __init__(self, embedder: CachedEmbedder, features: Sequence[str] | None = None,
+                 inner_share: float = 0.25, name: str = "innomatch_learned") -> None:  # fmt: skip
+        self.embedder = embedder
+        self.features = features
+        self.inner_share = inner_share
+        self.name = name
+
+    def fit(self, train: MatchIndex) -> Method:
+        super().fit(train)
+        vocab = cpv_vocabulary()
+
+        def embed(texts: list[str], cpvs: list[list[str]]) -> np.ndarray:
+            return self.embedder.embed_queries(
+                [need_text(t, c, vocab) for t, c in zip(texts, cpvs, strict=True)]
+            )
+
+        cut = default_cut(train, self.inner_share)
+        self.ranker_ = LearnedRanker(features=self.features).fit(
+            train_index(train, cut), inner_queries(train, cut, embed)
+        )
+        self.ranker_.use(train)
+        return self
+
+    def recommend(self, query: EvalQuery, vector: np.ndarray, k: int) -> list[int]:
+        q = NeedQuery(text=query.text, vector=vector, cpv=query.cpv, buyer_id=query.buyer_id,
+                      region=query.region, date=query.date, value=query.value)  # fmt: skip
+        return [s for s, _, _ in self.ranker_.rank(q, k)]

@@ -60,12 +60,17 @@ def default_cut(index: MatchIndex, test_share: float = 0.2) -> date:
     return dates[min(len(dates) - 1, int(len(dates) * (1 - test_share)))]
 
 
-def train_index(index: MatchIndex, before: date) -> MatchIndex:
+def train_index(index: MatchIndex, before: date, include_undated: bool = False) -> MatchIndex:
     """The index restricted to contracts dated strictly before ``before``.
 
-    Undated contracts are left out: nothing shows they came before the queries.
+    Undated contracts are left out unless ``include_undated``: nothing shows they came before
+    the queries, so including them may leak the future (reported apart, never by default).
     """
-    rows = [i for i, p in enumerate(index.corpus.procurements) if p.date and p.date < before]
+    rows = [
+        i
+        for i, p in enumerate(index.corpus.procurements)
+        if (p.date and p.date < before) or (include_undated and p.date is None)
+    ]
     procs = [index.corpus.procurements[i] for i in rows]
     vectors = (
         index.procurement_vectors.matrix[np.array(rows, dtype=np.int64)]
@@ -86,7 +91,9 @@ def _query(p: ProcurementDoc, key: str) -> EvalQuery:
                      date=p.date, value=p.value, truth=set(p.winners), passage=p.text)  # fmt: skip
 
 
-def internal_split(index: MatchIndex, cut: date | None = None) -> Split:
+def internal_split(
+    index: MatchIndex, cut: date | None = None, include_undated: bool = False
+) -> Split:
     """Queries: stored contracts with winners dated on or after ``cut``; training: before it."""
     cut = cut or default_cut(index)
     queries = [
@@ -94,7 +101,8 @@ def internal_split(index: MatchIndex, cut: date | None = None) -> Split:
         for p in index.corpus.procurements
         if p.date and p.date >= cut and p.winners
     ]
-    return Split("internal", cut, train_index(index, cut), queries)
+    mode = "internal+undated" if include_undated else "internal"
+    return Split(mode, cut, train_index(index, cut, include_undated), queries)
 
 
 def external_split(index: MatchIndex, paths: Sequence[Path], database_url: str) -> Split:
