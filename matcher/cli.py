@@ -6,6 +6,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +14,8 @@ import typer
 from pydantic import ValidationError
 from tqdm import tqdm
 
+from .evaluate.harness import format_table, plot
+from .evaluate.run import METHOD_NAMES, run_evaluation, train_ranker
 from .exceptions import InnomatchError
 from .index import build_index
 from .ingest import FileReport, ingest_paths
@@ -131,6 +134,59 @@ def match(
             typer.echo(
                 f"      - {e.title[:90]}  ({e.buyer or '?'}, {e.date or 'undated'}, sim {e.similarity:.2f})"
             )
+
+
+@app.command()
+def evaluate(
+    cut: Annotated[
+        str | None,
+        typer.Option(help="Cut date YYYY-MM-DD (default: last 20% of dated awards are test)"),
+    ] = None,
+    test: Annotated[
+        list[Path] | None, typer.Option("--test", help="Held-out files as queries (external mode)")
+    ] = None,
+    methods: Annotated[str, typer.Option(help="Comma-separated method names")] = ",".join(
+        METHOD_NAMES
+    ),
+    include_undated: Annotated[
+        bool, typer.Option(help="Also train on undated records (may leak)")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+    plot_path: Annotated[Path | None, typer.Option("--plot", help="PNG of HR@k curves")] = None,
+) -> None:
+    """Measure every method on a temporal split: HR@k, MRR, nDCG, coverage, long tail, SMEs."""
+    settings = get_settings()
+    try:
+        when = date.fromisoformat(cut) if cut else None
+    except ValueError:
+        _fail(f"--cut must be a date YYYY-MM-DD, not {cut!r}")
+    names = [n.strip() for n in methods.split(",") if n.strip()]
+    try:
+        result = run_evaluation(settings, when, test or [], include_undated, names,
+                                progress=lambda msg: typer.echo(f"... {msg}", err=True))  # fmt: skip
+    except InnomatchError as exc:
+        _fail(str(exc))
+    path = plot(result, plot_path or settings.index_dir.parent / "evaluation.png")
+    if as_json:
+        typer.echo(json.dumps(result, indent=2, default=str))
+    else:
+        typer.echo(format_table(result))
+        typer.echo(f"plot: {path}")
+
+
+@app.command()
+def train(
+    cut: Annotated[
+        str | None, typer.Option(help="Cut date YYYY-MM-DD for the held-out figures")
+    ] = None,
+) -> None:
+    """Train the learned ranker and save it with its manifest under models/."""
+    try:
+        manifest = train_ranker(get_settings(), date.fromisoformat(cut) if cut else None,
+                                progress=lambda msg: typer.echo(f"... {msg}", err=True))  # fmt: skip
+    except (InnomatchError, ValueError) as exc:
+        _fail(str(exc))
+    typer.echo(json.dumps(manifest, indent=2))
 
 
 @app.command()

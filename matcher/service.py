@@ -85,7 +85,8 @@ class Matcher:
         text = need_text(request.text, request.cpv, vocab)
         query = Query(
             text=request.text, vector=self.embedder.embed_query(text), cpv=request.cpv,
-            region=request.region, country=request.filters.country,
+            region=request.region,
+            buyer_id=request.buyer_id, country=request.filters.country,
             supplier_region=request.filters.region, with_awards_only=request.filters.with_awards_only,
         )  # fmt: skip
         ranked, query_cpv, inferred = ranker.rank(query, request.k)

@@ -49,3 +49,25 @@ def test_bad_input_is_a_clear_error_not_a_traceback(env: Path, tmp_path: Path) -
     assert r.exit_code == 2 and "text" in r.output
     r = runner.invoke(app, ["match", "koulun siivous", "--cpv", "123"])
     assert r.exit_code == 2 and "CPV" in r.output
+
+
+@pytest.mark.slow
+def test_evaluate_and_its_errors(env: Path, demo_data: Path) -> None:
+    runner = CliRunner()
+    assert (
+        runner.invoke(
+            app, ["ingest", str(demo_data / "decp" / "e-marchespublics.json.gz")]
+        ).exit_code
+        == 0
+    )
+    assert runner.invoke(app, ["build"]).exit_code == 0
+    r = runner.invoke(app, ["evaluate", "--methods", "top_winners,cpv_exact,innomatch", "--json",
+                            "--plot", str(env / "hr.png")])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    body = json.loads(r.output[r.output.index("{") :])
+    assert [m["name"] for m in body["methods"]] == ["top_winners", "cpv_exact", "innomatch"]
+    assert body["split"]["queries"] > 0 and (env / "hr.png").is_file()
+    r = runner.invoke(app, ["evaluate", "--methods", "magic"])
+    assert r.exit_code == 2 and "unknown method" in r.output
+    r = runner.invoke(app, ["evaluate", "--cut", "yesterday"])
+    assert r.exit_code == 2 and "YYYY-MM-DD" in r.output

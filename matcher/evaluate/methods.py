@@ -144,8 +144,9 @@ class Innomatch(Method):
 
     name = "innomatch"
 
-    def __init__(self, ranker: CaseBasedRanker | None = None) -> None:
+    def __init__(self, ranker: CaseBasedRanker | None = None, name: str = "innomatch") -> None:
         self.ranker = ranker
+        self.name = name
 
     def fit(self, train: MatchIndex) -> Method:
         super().fit(train)
@@ -153,7 +154,8 @@ class Innomatch(Method):
         return self
 
     def recommend(self, query: EvalQuery, vector: np.ndarray, k: int) -> list[int]:
-        q = Query(text=query.text, vector=vector, cpv=query.cpv, region=query.region)
+        q = Query(text=query.text, vector=vector, cpv=query.cpv, region=query.region,
+                  buyer_id=query.buyer_id)  # fmt: skip
         ranked, _, _ = self.ranker_.rank(q, k)
         suppliers = self.train_.corpus.suppliers
         return [suppliers[c.supplier_pos].id for c in ranked]

@@ -19,10 +19,11 @@ from ..vocab.cpv import shared_level
 #: Default weight of each signal; they sum to 1 so a score reads as a share of a perfect match.
 DEFAULT_WEIGHTS: dict[str, float] = {
     "similar_contracts": 0.35,
-    "profile": 0.25,
+    "profile": 0.20,
     "lexical": 0.15,
     "cpv": 0.20,
     "place": 0.05,
+    "same_buyer": 0.05,
 }
 #: Value of a CPV match by how deep the codes agree (division .. exact code).
 _CPV_LEVEL_VALUE = {0: 0.0, 1: 0.2, 2: 0.4, 3: 0.6, 4: 0.8, 5: 1.0}
@@ -50,6 +51,7 @@ class Query:
     vector: np.ndarray
     cpv: list[str]
     region: str | None = None
+    buyer_id: int | None = None
     country: str | None = None
     supplier_region: str | None = None
     with_awards_only: bool = False
@@ -94,6 +96,7 @@ class CaseBasedRanker:
         self.won_rows_: dict[int, list[int]] = defaultdict(list)
         self.cpv_: dict[int, set[str]] = defaultdict(set)
         self.regions_: dict[int, set[str]] = defaultdict(set)
+        self.buyers_: dict[int, set[int]] = defaultdict(set)
         self.by_cpv_: dict[str, list[int]] = defaultdict(list)
         for row, p in enumerate(corpus.procurements):
             for sid in p.winners:
@@ -102,6 +105,8 @@ class CaseBasedRanker:
                 self.cpv_[pos].update(p.cpv)
                 if p.region:
                     self.regions_[pos].add(p.region)
+                if p.buyer_id:
+                    self.buyers_[pos].add(p.buyer_id)
                 for code in p.cpv:
                     self.by_cpv_[code].append(pos)
         self.profile_of_ = {int(pos): r for r, pos in enumerate(index.profile_rows)}
@@ -199,6 +204,9 @@ class CaseBasedRanker:
             if query.region and query.region in self.regions_.get(pos, ()):
                 c.signals["place"] = 1.0
                 c.notes["place"] = f"delivered in {query.region} before"
+            if query.buyer_id and query.buyer_id in self.buyers_.get(pos, ()):
+                c.signals["same_buyer"] = 1.0
+                c.notes["same_buyer"] = "supplied this buyer before"
             c.score = sum(self.weights_[n] * v for n, v in c.signals.items())
             won = self.won_rows_.get(pos, [])
             c.evidence_rows = self._evidence(won, sims)
