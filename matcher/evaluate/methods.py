@@ -17,9 +17,9 @@ from ..index.build import MatchIndex
 from ..index.corpus import need_text
 from ..rank import CaseBasedRanker, Query
 from ..rank.features import NeedQuery
-from ..rank.learned import LearnedRanker, inner_queries
+from ..rank.learned import LearnedRanker, rolling_windows
 from ..vocab import cpv_vocabulary
-from .split import EvalQuery, default_cut, train_index
+from .split import EvalQuery
 
 
 class Method:
@@ -171,10 +171,9 @@ class Learned(Method):
     """The learned ranker, trained inside the training split with its own inner temporal cut."""
 
     def __init__(self, embedder: CachedEmbedder, features: Sequence[str] | None = None,
-                 inner_share: float = 0.25, name: str = "innomatch_learned") -> None:  # fmt: skip
+                 name: str = "innomatch_learned") -> None:  # fmt: skip
         self.embedder = embedder
         self.features = features
-        self.inner_share = inner_share
         self.name = name
 
     def fit(self, train: MatchIndex) -> Method:
@@ -186,11 +185,8 @@ class Learned(Method):
                 [need_text(t, c, vocab) for t, c in zip(texts, cpvs, strict=True)]
             )
 
-        cut = default_cut(train, self.inner_share)
-        self.ranker_ = LearnedRanker(features=self.features).fit(
-            train_index(train, cut), inner_queries(train, cut, embed)
-        )
-        self.ranker_.use(train)
+        windows = rolling_windows(train, embed)
+        self.ranker_ = LearnedRanker(features=self.features).fit(windows).use(train)
         return self
 
     def recommend(self, query: EvalQuery, vector: np.ndarray, k: int) -> list[int]:

@@ -1,80 +1,78 @@
-"""The learned ranker: gradient-boosted trees over (need, supplier) features.
+"""The learned ranker: LambdaMART (LightGBM ``lambdarank``) over (need, supplier) features.
 
-Trained on past awards with time-respecting negatives: the training index is split again at an
-inner cut; needs after it are scored against contracts before it, and the candidates who did not
-win are the negatives. So the model learns from the same situation it is used in.
+Trained on past awards with time-respecting negatives: the training period is cut into rolling
+windows; the needs of each window are scored against the contracts before it, and the candidates
+who did not win are the negatives. So the model learns in the situation it is used in, and a
+listwise objective optimises the top of each need's list, which is what HR@k and MRR measure.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date
 
+import lightgbm as lgb
 import numpy as np
-from sklearn.ensemble import HistGradientBoostingClassifier
 
 from ..index.build import MatchIndex
+from ..index.corpus import Corpus
+from ..index.lexical import LexicalIndex
+from ..index.vectors import ExactIndex
 from .features import FEATURES, FeatureBuilder, NeedQuery
+
+#: One training window: the index of everything before it, and its needs with their winners.
+Window = tuple[MatchIndex, list[tuple[NeedQuery, set[int]]]]
 
 
 class LearnedRanker:
-    """Ranks candidates by the probability that they win; scikit-learn estimator contract.
+    """Ranks candidates for a need; scikit-learn estimator contract.
 
     Args:
         features: Feature names to use (all of ``FEATURES`` by default; fewer for ablations).
-        max_iter: Boosting iterations.
+        n_estimators: Boosting rounds.
         learning_rate: Boosting learning rate.
-        negatives_per_query: Non-winning candidates sampled per training need.
-        random_state: Seed for the negative sampling and the model.
+        num_leaves: Leaves per tree (small: the training set is small).
+        random_state: Seed.
     """
 
-    def __init__(self, features: Sequence[str] | None = None, max_iter: int = 300,
-                 learning_rate: float = 0.05, negatives_per_query: int = 40,
+    def __init__(self, features: Sequence[str] | None = None, n_estimators: int = 400,
+                 learning_rate: float = 0.03, num_leaves: int = 7,
                  random_state: int = 0) -> None:  # fmt: skip
         self.features = features
-        self.max_iter = max_iter
+        self.n_estimators = n_estimators
         self.learning_rate = learning_rate
-        self.negatives_per_query = negatives_per_query
+        self.num_leaves = num_leaves
         self.random_state = random_state
 
     def _columns(self) -> list[int]:
         names = list(FEATURES)
         return [names.index(f) for f in (self.features or names)]
 
-    def fit(
-        self,
-        index: MatchIndex,
-        queries: Sequence[tuple[NeedQuery, set[int]]],
-        builder: FeatureBuilder | None = None,
-    ) -> LearnedRanker:
-        """Learn from ``queries`` (needs with their winners) scored against ``index``.
-
-        ``index`` must hold only contracts dated before every query.
-        """
-        builder = builder or FeatureBuilder()
-        builder.fit(index)
-        rng = np.random.default_rng(self.random_state)
+    def fit(self, windows: Sequence[Window]) -> LearnedRanker:
+        """Learn from every window's needs, each scored against the index before it."""
         cols = self._columns()
-        xs, ys = [], []
-        for q, truth in queries:
-            cands, X = builder.transform(q)
-            y = np.array([c in truth for c in cands])
-            if not y.any():
-                continue  # no winner among the candidates: nothing to learn from this need
-            neg = np.flatnonzero(~y)
-            keep = np.concatenate(
-                [np.flatnonzero(y), rng.permutation(neg)[: self.negatives_per_query]]
-            )
-            xs.append(X[keep][:, cols])
-            ys.append(y[keep])
+        xs, ys, groups = [], [], []
+        for past, needs in windows:
+            builder = FeatureBuilder().fit(past)
+            for q, truth in needs:
+                cands, X = builder.transform(q)
+                y = np.array([c in truth for c in cands], dtype=int)
+                if not y.any():
+                    continue  # no winner among the candidates: nothing to rank
+                xs.append(X[:, cols])
+                ys.append(y)
+                groups.append(len(cands))
         if not xs:
             raise ValueError("no training need has a winner among its candidates")
-        self.model_ = HistGradientBoostingClassifier(
-            max_iter=self.max_iter, learning_rate=self.learning_rate, random_state=self.random_state,
-            early_stopping=False,
-        ).fit(np.concatenate(xs), np.concatenate(ys))  # fmt: skip
+        self.model_ = lgb.LGBMRanker(
+            objective="lambdarank", n_estimators=self.n_estimators,
+            learning_rate=self.learning_rate, num_leaves=self.num_leaves, min_child_samples=50,
+            reg_lambda=1.0, lambdarank_truncation_level=20, random_state=self.random_state,
+            verbose=-1,
+        ).fit(np.concatenate(xs), np.concatenate(ys), group=groups)  # fmt: skip
         self.feature_names_ = [list(FEATURES)[c] for c in cols]
-        self.n_training_needs_ = len(xs)
+        self.n_training_needs_ = len(groups)
         return self
 
     def use(self, index: MatchIndex) -> LearnedRanker:
@@ -83,34 +81,64 @@ class LearnedRanker:
         return self
 
     def rank(self, q: NeedQuery, k: int) -> list[tuple[int, float, np.ndarray]]:
-        """Top ``k`` ``(supplier id, probability, feature row)``, best first."""
+        """Top ``k`` ``(supplier id, score, feature row)``, best first."""
         cands, X = self.builder_.transform(q)
         if not cands:
             return []
         X = X[:, self._columns()]
-        p = self.model_.predict_proba(X)[:, 1]
-        order = np.argsort(-p, kind="stable")[:k]
-        return [(cands[i], float(p[i]), X[i]) for i in order]
+        scores = np.asarray(self.model_.predict(X), dtype=np.float64)
+        order = np.argsort(-scores, kind="stable")[:k]
+        return [(cands[i], float(scores[i]), X[i]) for i in order]
 
 
-def inner_queries(
-    index: MatchIndex, cut: date, embed: Callable[[list[str], list[list[str]]], np.ndarray]
-) -> list[tuple[NeedQuery, set[int]]]:
-    """Needs from the contracts of ``index`` dated on or after ``cut``, with their winners."""
-    procs = [p for p in index.corpus.procurements if p.date and p.date >= cut and p.winners]
-    vectors = embed([p.title for p in procs], [p.cpv[:2] for p in procs])
-    return [
-        (
-            NeedQuery(
-                text=p.title,
-                vector=v,
-                cpv=p.cpv[:2],
-                buyer_id=p.buyer_id,
-                region=p.region,
-                date=p.date,
-                value=p.value,
-            ),
-            set(p.winners),
-        )  # fmt: skip
-        for p, v in zip(procs, vectors, strict=True)
-    ]
+def _before(index: MatchIndex, cut: date) -> MatchIndex:
+    rows = [i for i, p in enumerate(index.corpus.procurements) if p.date and p.date < cut]
+    procs = [index.corpus.procurements[i] for i in rows]
+    return replace(
+        index,
+        corpus=Corpus(procs, index.corpus.suppliers),
+        procurement_vectors=ExactIndex(
+            index.procurement_vectors.matrix[np.array(rows, dtype=np.int64)]
+        ),
+        lexical=LexicalIndex().fit([p.text for p in procs]),
+    )
+
+
+def rolling_windows(
+    index: MatchIndex,
+    embed: Callable[[list[str], list[list[str]]], np.ndarray],
+    n_windows: int = 4,
+    start_share: float = 0.4,
+) -> list[Window]:
+    """Cut the dated awards of ``index`` into ``n_windows`` windows after the first ``start_share``.
+
+    Each window's needs are the contracts dated inside it; its index holds only what came before.
+    """
+    dated = sorted(p.date for p in index.corpus.procurements if p.date for _ in p.winners)
+    if not dated:
+        return []
+    shares = np.linspace(start_share, 1.0, n_windows + 1)
+    cuts = [dated[min(len(dated) - 1, int(s * len(dated)))] for s in shares[:-1]] + [date.max]
+    windows = []
+    for lo, hi in zip(cuts[:-1], cuts[1:], strict=True):
+        procs = [p for p in index.corpus.procurements if p.date and lo <= p.date < hi and p.winners]
+        if not procs:
+            continue
+        vectors = embed([p.title for p in procs], [p.cpv[:2] for p in procs])
+        needs = [
+            (
+                NeedQuery(
+                    text=p.title,
+                    vector=v,
+                    cpv=p.cpv[:2],
+                    buyer_id=p.buyer_id,
+                    region=p.region,
+                    date=p.date,
+                    value=p.value,
+                ),
+                set(p.winners),
+            )  # fmt: skip
+            for p, v in zip(procs, vectors, strict=True)
+        ]
+        windows.append((_before(index, lo), needs))
+    return windows
