@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from tqdm import tqdm
 
 from .evaluate.harness import format_table, plot
+from .evaluate.purchases import evaluate_purchases, format_purchases
 from .evaluate.run import METHOD_NAMES, run_evaluation, train_ranker
 from .exceptions import InnomatchError
 from .index import build_index
@@ -151,6 +152,9 @@ def evaluate(
     include_undated: Annotated[
         bool, typer.Option(help="Also train on undated records (may leak)")
     ] = False,
+    purchases: Annotated[
+        bool, typer.Option("--purchases", help="Evaluate on purchase invoices instead")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
     plot_path: Annotated[Path | None, typer.Option("--plot", help="PNG of HR@k curves")] = None,
 ) -> None:
@@ -161,6 +165,12 @@ def evaluate(
     except ValueError:
         _fail(f"--cut must be a date YYYY-MM-DD, not {cut!r}")
     names = [n.strip() for n in methods.split(",") if n.strip()]
+    if purchases:
+        report = evaluate_purchases(settings.database_url)
+        if not report["split"]["queries"]:
+            _fail("no dated purchase invoices in the store: ingest some first")
+        typer.echo(json.dumps(report, indent=2) if as_json else format_purchases(report))
+        return
     try:
         result = run_evaluation(settings, when, test or [], include_undated, names,
                                 progress=lambda msg: typer.echo(f"... {msg}", err=True))  # fmt: skip

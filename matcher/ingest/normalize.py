@@ -131,8 +131,15 @@ def name_key(name: str) -> str:
 
 # "1234567-8", with stray separators after it as in invoice exports ("1139856-0 /"), or the VAT
 # form "FI12345678". Eight bare digits are not accepted: they may be another country's number.
-_YTUNNUS_RE = re.compile(r"^\s*(?:(\d{6,7})-(\d)|FI\s?(\d{7})(\d))[\s/]*$", re.IGNORECASE)
+_YTUNNUS_RE = re.compile(r"^\s*(?:(\d{6,7})-(\d)|FI\s?(\d{7})(\d))\s*(?:/[\s\d]*)?$", re.IGNORECASE)
+# A Finnish personal identity code (henkilötunnus): a person, never stored.
+_HETU_RE = re.compile(r"^\s*\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]\s*$")
 _YTUNNUS_WEIGHTS = (7, 9, 10, 5, 8, 4, 2)
+
+
+def is_personal_id(raw: object) -> bool:
+    """True if ``raw`` looks like a Finnish personal identity code (a sole trader is a person)."""
+    return raw is not None and bool(_HETU_RE.match(str(raw)))
 
 
 def ytunnus(raw: object) -> str | None:

@@ -82,6 +82,22 @@ class SupplierProfileRecord:
 
 
 @dataclass
+class PurchaseRecord:
+    """One purchase invoice row: a buyer's unit bought from a supplier under an account."""
+
+    source: str
+    source_id: str
+    buyer: OrgRef
+    supplier: OrgRef
+    amount: float | None
+    date: date | None
+    buying_unit: str | None = None
+    account_code: str | None = None
+    account_name: str | None = None
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
 class Rejected:
     """A record a reader could not understand, with where it was and why."""
 
@@ -90,4 +106,4 @@ class Rejected:
     raw: Any
 
 
-Record = ProcurementRecord | SupplierProfileRecord | Rejected
+Record = ProcurementRecord | SupplierProfileRecord | PurchaseRecord | Rejected

@@ -20,9 +20,24 @@ from sqlalchemy.orm import Session
 
 from ..exceptions import UnreadableFileError
 from ..store.db import session_scope
-from ..store.models import Award, Identifier, IngestRun, Organisation, Procurement, RejectedRecord
+from ..store.models import (
+    Award,
+    Identifier,
+    IngestRun,
+    Organisation,
+    Procurement,
+    Purchase,
+    RejectedRecord,
+)
 from .formats import Reader, detect, get_reader
-from .records import AwardRecord, OrgRef, ProcurementRecord, Rejected, SupplierProfileRecord
+from .records import (
+    AwardRecord,
+    OrgRef,
+    ProcurementRecord,
+    PurchaseRecord,
+    Rejected,
+    SupplierProfileRecord,
+)
 
 log = logging.getLogger(__name__)
 _FIELDS = (
@@ -142,6 +157,8 @@ class _FileIngest:
             tuple[dict[str, Any], _OrgRef | None, list[tuple[dict[str, Any], _OrgRef]]]
         ] = []
         self.loaded_sources: set[str] = set()
+        self.purchase_keys: set[str] | None = None
+        self.purchases: list[tuple[dict[str, Any], _OrgRef, _OrgRef]] = []
 
     def _preload(self, source: str) -> None:
         if source in self.loaded_sources:
@@ -153,18 +170,26 @@ class _FileIngest:
         for sid, pid, h, f in self.session.execute(q):
             self.known[(source, sid)] = (pid, h, f)
 
-    def add(self, rec: ProcurementRecord | SupplierProfileRecord | Rejected) -> None:
+    def add(
+        self, rec: ProcurementRecord | SupplierProfileRecord | PurchaseRecord | Rejected
+    ) -> None:
         self.report.read += 1
         if isinstance(rec, Rejected):
             self._reject(rec.position, rec.reason, rec.raw)
         elif isinstance(rec, SupplierProfileRecord):
             self._profile(rec)
+        elif isinstance(rec, PurchaseRecord):
+            self._purchase(rec)
         else:
             self._procurement(rec)
 
     def flush(self) -> None:
         """Write everything buffered: organisations, then procurements, then awards."""
         self.orgs.flush()
+        if self.purchases:
+            rows = [{**r, "buyer_id": _id(b), "supplier_id": _id(s)} for r, b, s in self.purchases]
+            _bulk_insert(self.session, Purchase, rows)
+            self.purchases = []
         if not self.buffer:
             return
         rows = []
@@ -182,6 +207,26 @@ class _FileIngest:
         if award_rows:
             _bulk_insert(self.session, Award, award_rows)
         self.buffer = []
+
+    def _purchase(self, rec: PurchaseRecord) -> None:
+        """Invoices are facts: a row already stored is unchanged, a new one is inserted."""
+        if self.purchase_keys is None:
+            q = select(Purchase.source_id).where(Purchase.source == rec.source)
+            self.purchase_keys = set(self.session.scalars(q))
+        if rec.source_id in self.purchase_keys:
+            self.report.unchanged += 1
+            return
+        self.purchase_keys.add(rec.source_id)
+        row = {
+            "source": rec.source, "source_id": rec.source_id, "buying_unit": rec.buying_unit,
+            "account_code": rec.account_code, "account_name": rec.account_name,
+            "amount": rec.amount, "date": rec.date, "raw": _jsonable(rec.raw),
+            "ingest_run_id": self.run_id,
+        }  # fmt: skip
+        self.purchases.append((row, self.orgs.resolve(rec.buyer), self.orgs.resolve(rec.supplier)))
+        self.report.new += 1
+        if len(self.purchases) >= self._BATCH:
+            self.flush()
 
     def _reject(self, position: str, reason: str, raw: Any) -> None:
         self.report.rejected += 1

@@ -138,6 +138,26 @@ class Award(_BulkInsert, Base):
     supplier: Mapped[Organisation] = relationship()
 
 
+class Purchase(_BulkInsert, Base):
+    """One purchase invoice row: buyer-supplier history by purchase category, not a tender."""
+
+    __tablename__ = "purchases"
+    __table_args__ = (UniqueConstraint("source", "source_id", name="uq_purchase_source"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(32))
+    source_id: Mapped[str] = mapped_column(String(300))
+    buyer_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    buying_unit: Mapped[str | None] = mapped_column(String(300))
+    account_code: Mapped[str | None] = mapped_column(String(32))
+    account_name: Mapped[str | None] = mapped_column(String(300))
+    amount: Mapped[float | None] = mapped_column(Float)
+    date: Mapped[date | None] = mapped_column(Date, index=True)
+    raw: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    ingest_run_id: Mapped[int | None] = mapped_column(ForeignKey("ingest_runs.id"))
+
+
 class IngestRun(Base):
     """One ingest of one file: what was read, what changed, how it ended."""
 

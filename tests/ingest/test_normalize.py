@@ -43,7 +43,7 @@ def test_clean_text_repairs_double_encoding_and_keeps_replacement_chars() -> Non
     ("raw", "expected"),
     [("0202881-6", "0202881-6"), ("FI02028816", "0202881-6"), ("1600764-5", "1600764-5"),
      ("0202881-5", None), ("1139856-0 /", "1139856-0"), ("27738179", None),
-     ("EE100915005", None), ("2004394-8 E", None)],
+     ("EE100915005", None), ("2004394-8 E", None), ("2859668-6/6", "2859668-6")],
 )  # fmt: skip
 def test_ytunnus_validates_check_digit(raw: str, expected: str | None) -> None:
     assert nz.ytunnus(raw) == expected
@@ -55,3 +55,9 @@ def test_siren_from_siret() -> None:
     assert nz.siren_from_siret("GB123") is None
     assert nz.siren_from_siret("00000000000000") is None  # a placeholder, not a company
     assert nz.siren_from_siret("123456789") is None  # fails the Luhn check digit
+
+
+def test_personal_identity_codes_are_recognised() -> None:
+    assert nz.is_personal_id("131052-308T")
+    assert nz.is_personal_id("010101A123N")
+    assert not nz.is_personal_id("0202881-6") and not nz.is_personal_id(None)
