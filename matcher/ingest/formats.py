@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..exceptions import UnreadableFileError
-from . import decp, hilma2014, invoices, ocds, profiles, sirene
+from . import decp, funding, hilma2014, invoices, ocds, profiles, sirene
 from .records import Record
 
 
@@ -37,6 +37,7 @@ READERS: dict[str, Reader] = {
             hilma2014.AWARDS_FORMAT, hilma2014.sniff_awards, hilma2014.read_awards, partial=True
         ),
         Reader(profiles.FORMAT, profiles.sniff, profiles.read),
+        Reader(funding.FORMAT, funding.sniff, funding.read),
         Reader(invoices.RAW_FORMAT, invoices.sniff_raw, invoices.read_raw),
         Reader(invoices.OSTA_FORMAT, invoices.sniff_osta, invoices.read_osta),
         Reader(sirene.CATEGORIES_FORMAT, sirene.sniff_categories, sirene.read_categories),

@@ -98,6 +98,20 @@ class PurchaseRecord:
 
 
 @dataclass
+class SignalRecord:
+    """A dated, sourced fact about an organisation (a funding award, an innovative contract)."""
+
+    source: str
+    source_id: str
+    org: OrgRef
+    kind: str
+    year: int | None = None
+    date: date | None = None
+    value: float | None = None
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
 class Rejected:
     """A record a reader could not understand, with where it was and why."""
 
@@ -106,4 +120,4 @@ class Rejected:
     raw: Any
 
 
-Record = ProcurementRecord | SupplierProfileRecord | PurchaseRecord | Rejected
+Record = ProcurementRecord | SupplierProfileRecord | PurchaseRecord | SignalRecord | Rejected

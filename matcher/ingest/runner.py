@@ -28,6 +28,7 @@ from ..store.models import (
     Procurement,
     Purchase,
     RejectedRecord,
+    Signal,
 )
 from .formats import Reader, detect, get_reader
 from .records import (
@@ -35,7 +36,9 @@ from .records import (
     OrgRef,
     ProcurementRecord,
     PurchaseRecord,
+    Record,
     Rejected,
+    SignalRecord,
     SupplierProfileRecord,
 )
 
@@ -157,7 +160,9 @@ class _FileIngest:
             tuple[dict[str, Any], _OrgRef | None, list[tuple[dict[str, Any], _OrgRef]]]
         ] = []
         self.loaded_sources: set[str] = set()
-        self.purchase_keys: set[str] | None = None
+        self.fact_keys: dict[type[Any], set[str]] = {}
+        self.quarantined: set[tuple[str, str]] | None = None
+        self.signals: list[tuple[dict[str, Any], _OrgRef]] = []
         self.purchases: list[tuple[dict[str, Any], _OrgRef, _OrgRef]] = []
 
     def _preload(self, source: str) -> None:
@@ -170,9 +175,7 @@ class _FileIngest:
         for sid, pid, h, f in self.session.execute(q):
             self.known[(source, sid)] = (pid, h, f)
 
-    def add(
-        self, rec: ProcurementRecord | SupplierProfileRecord | PurchaseRecord | Rejected
-    ) -> None:
+    def add(self, rec: Record) -> None:
         self.report.read += 1
         if isinstance(rec, Rejected):
             self._reject(rec.position, rec.reason, rec.raw)
@@ -180,6 +183,8 @@ class _FileIngest:
             self._profile(rec)
         elif isinstance(rec, PurchaseRecord):
             self._purchase(rec)
+        elif isinstance(rec, SignalRecord):
+            self._signal(rec)
         else:
             self._procurement(rec)
 
@@ -190,6 +195,10 @@ class _FileIngest:
             rows = [{**r, "buyer_id": _id(b), "supplier_id": _id(s)} for r, b, s in self.purchases]
             _bulk_insert(self.session, Purchase, rows)
             self.purchases = []
+        if self.signals:
+            rows = [{**r, "organisation_id": _id(o)} for r, o in self.signals]
+            _bulk_insert(self.session, Signal, rows)
+            self.signals = []
         if not self.buffer:
             return
         rows = []
@@ -208,15 +217,31 @@ class _FileIngest:
             _bulk_insert(self.session, Award, award_rows)
         self.buffer = []
 
-    def _purchase(self, rec: PurchaseRecord) -> None:
-        """Invoices are facts: a row already stored is unchanged, a new one is inserted."""
-        if self.purchase_keys is None:
-            q = select(Purchase.source_id).where(Purchase.source == rec.source)
-            self.purchase_keys = set(self.session.scalars(q))
-        if rec.source_id in self.purchase_keys:
+    def _is_new_fact(self, model: type[Purchase] | type[Signal], source: str, key: str) -> bool:
+        """Invoices and signals are facts: one already stored is unchanged, never rewritten."""
+        if model not in self.fact_keys:
+            q = select(model.source_id).where(model.source == source)
+            self.fact_keys[model] = set(self.session.scalars(q))
+        if key in self.fact_keys[model]:
             self.report.unchanged += 1
+            return False
+        self.fact_keys[model].add(key)
+        self.report.new += 1
+        return True
+
+    def _signal(self, rec: SignalRecord) -> None:
+        if not self._is_new_fact(Signal, rec.source, rec.source_id):
             return
-        self.purchase_keys.add(rec.source_id)
+        row = {"source": rec.source, "source_id": rec.source_id, "kind": rec.kind, "year": rec.year,
+               "date": rec.date, "value": rec.value, "raw": _jsonable(rec.raw),
+               "ingest_run_id": self.run_id}  # fmt: skip
+        self.signals.append((row, self.orgs.resolve(rec.org)))
+        if len(self.signals) >= self._BATCH:
+            self.flush()
+
+    def _purchase(self, rec: PurchaseRecord) -> None:
+        if not self._is_new_fact(Purchase, rec.source, rec.source_id):
+            return
         row = {
             "source": rec.source, "source_id": rec.source_id, "buying_unit": rec.buying_unit,
             "account_code": rec.account_code, "account_name": rec.account_name,
@@ -224,12 +249,19 @@ class _FileIngest:
             "ingest_run_id": self.run_id,
         }  # fmt: skip
         self.purchases.append((row, self.orgs.resolve(rec.buyer), self.orgs.resolve(rec.supplier)))
-        self.report.new += 1
         if len(self.purchases) >= self._BATCH:
             self.flush()
 
     def _reject(self, position: str, reason: str, raw: Any) -> None:
         self.report.rejected += 1
+        if self.quarantined is None:
+            q = select(RejectedRecord.position, RejectedRecord.reason).where(
+                RejectedRecord.source_file == str(self.path)
+            )
+            self.quarantined = {(p, r) for p, r in self.session.execute(q)}
+        if (position, reason) in self.quarantined:
+            return  # already quarantined by an earlier run of this file
+        self.quarantined.add((position, reason))
         self.session.add(
             RejectedRecord(
                 ingest_run_id=self.run_id, source_file=str(self.path), format=self.reader.name,

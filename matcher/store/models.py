@@ -158,6 +158,24 @@ class Purchase(_BulkInsert, Base):
     ingest_run_id: Mapped[int | None] = mapped_column(ForeignKey("ingest_runs.id"))
 
 
+class Signal(_BulkInsert, Base):
+    """A dated, sourced fact about an organisation, used by innovation potential."""
+
+    __tablename__ = "signals"
+    __table_args__ = (UniqueConstraint("source", "source_id", name="uq_signal_source"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(32))
+    source_id: Mapped[str] = mapped_column(String(300))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    year: Mapped[int | None] = mapped_column(Integer)
+    date: Mapped[date | None] = mapped_column(Date)
+    value: Mapped[float | None] = mapped_column(Float)
+    raw: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    ingest_run_id: Mapped[int | None] = mapped_column(ForeignKey("ingest_runs.id"))
+
+
 class IngestRun(Base):
     """One ingest of one file: what was read, what changed, how it ended."""
 

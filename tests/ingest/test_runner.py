@@ -59,12 +59,14 @@ def test_rejected_records_are_quarantined_with_reason_and_payload(
     ]}), encoding="utf-8")  # fmt: skip
     report = ingest_file(db_url, path)
     assert (report.new, report.rejected) == (1, 1)
+    again = ingest_file(db_url, path)  # re-ingest: reported again, quarantined once
+    assert (again.new, again.unchanged, again.rejected) == (0, 1, 1)
     with session_scope(db_url) as s:
         rej = s.scalars(select(RejectedRecord)).one()
         assert rej.position == "marches[1]" and "objet" in rej.reason
         assert rej.raw["montant"] == 10 and rej.source_file == str(path)
-        run = s.scalars(select(IngestRun)).one()
-        assert (run.status, run.n_new, run.n_rejected) == ("done", 1, 1)
+        runs = s.scalars(select(IngestRun).order_by(IngestRun.id)).all()
+        assert [(r.status, r.n_new, r.n_rejected) for r in runs] == [("done", 1, 1), ("done", 0, 1)]
         sirens = set(s.scalars(select(Identifier.value).where(Identifier.scheme == "FR-SIREN")))
         assert sirens == {"423999085", "216902668"}  # the winner and the buyer, SIRET -> SIREN
 

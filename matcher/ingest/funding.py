@@ -1,0 +1,48 @@
+"""Reader for Business Finland funding awarded per company and year (Tietopankki export).
+
+Each non-zero amount becomes a dated innovation-signal event (grant, loan, ERDF, research
+funding), not a single number per company, so recency and kind can be weighed later. 2020 holds
+many COVID-era business-development grants, a weaker signal: the year is kept for that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from . import normalize as nz
+from ._files import base_name, csv_rows, head
+from .records import OrgRef, Rejected, SignalRecord
+
+FORMAT = "business-finland"
+SOURCE = "business-finland"
+_COLUMNS = {"Organisaatio", "Y-tunnus", "Myöntämisvuosi", "Avustus €", "Laina €"}
+#: Column -> signal kind.
+_KINDS = {"Avustus €": "bf_grant", "Laina €": "bf_loan", "EAKR-rahoitus €": "bf_erdf",
+          "Tutkimusrahoitus €": "bf_research"}  # fmt: skip
+
+
+def sniff(path: Path) -> bool:
+    """True for the Business Finland funding CSV."""
+    if not base_name(path).endswith(".csv"):
+        return False
+    first = head(path, 2048).decode("utf-8-sig", "replace").splitlines()[:1]
+    return bool(first) and {c.strip() for c in first[0].split(",")} >= _COLUMNS
+
+
+def read(path: Path) -> Iterator[SignalRecord | Rejected]:
+    """One signal per company, year and kind of funding with a positive amount."""
+    for n, row in enumerate(csv_rows(path, _COLUMNS), start=2):
+        yt = nz.ytunnus(row.get("Y-tunnus"))
+        year = (row.get("Myöntämisvuosi") or "").strip()
+        if not yt or not year.isdigit():
+            yield Rejected(f"line {n}", "invalid Y-tunnus or year", row)
+            continue
+        org = OrgRef("FI-YTUNNUS", yt, nz.clean_text(row.get("Organisaatio")) or None,
+                     row.get("Y-tunnus"), "FI")  # fmt: skip
+        for column, kind in _KINDS.items():
+            amount = nz.parse_amount(row.get(column))
+            if amount:
+                yield SignalRecord(source=SOURCE, source_id=f"{yt}:{year}:{kind}", org=org,
+                                   kind=kind, year=int(year), value=amount,
+                                   raw={"row": n, "column": column, "value": row.get(column)})  # fmt: skip
