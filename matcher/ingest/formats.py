@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..exceptions import UnreadableFileError
-from . import decp, funding, hilma2014, invoices, ocds, profiles, sirene
+from . import decp, funding, hilma2014, invoices, ocds, profiles, sirene, ytj
 from .records import Record
 
 
@@ -38,6 +38,7 @@ READERS: dict[str, Reader] = {
         ),
         Reader(profiles.FORMAT, profiles.sniff, profiles.read),
         Reader(funding.FORMAT, funding.sniff, funding.read),
+        Reader(ytj.FORMAT, ytj.sniff, ytj.read),
         Reader(invoices.RAW_FORMAT, invoices.sniff_raw, invoices.read_raw),
         Reader(invoices.OSTA_FORMAT, invoices.sniff_osta, invoices.read_osta),
         Reader(sirene.CATEGORIES_FORMAT, sirene.sniff_categories, sirene.read_categories),

@@ -78,6 +78,7 @@ class SupplierProfileRecord:
     region: str | None = None
     website: str | None = None
     size_class: str | None = None
+    registration_date: date | None = None
     raw: dict[str, Any] = field(default_factory=dict)
 
 

@@ -279,7 +279,7 @@ class _FileIngest:
         said = {
             "name": rec.org.name, "profile": rec.description, "industry_codes": rec.industry_codes,
             "region": rec.region, "website": rec.website, "country": rec.org.country,
-            "size_class": rec.size_class,
+            "size_class": rec.size_class, "registration_date": rec.registration_date,
         }  # fmt: skip
         values = {k: v for k, v in said.items() if v not in (None, "", [])}
         if rec.industry_codes:

@@ -1,0 +1,103 @@
+"""Reader for the Finnish company register (PRH/YTJ open data API v3 ``/companies`` responses).
+
+Accepts one response (``{"totalResults", "companies": [...]}``), a list of them, or a map of
+business id -> response (a client's cache). Each company becomes a supplier profile: current
+name, main line of business (TOL 2008 with its fi/en label), company form, municipality,
+registration date. Sole traders (toiminimi) are people: they are skipped and nothing is stored.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ..exceptions import UnreadableFileError
+from . import normalize as nz
+from ._files import head, read_text
+from .records import OrgRef, Rejected, SupplierProfileRecord
+
+FORMAT = "ytj"
+#: Company-form codes of natural persons (yksityinen elinkeinonharjoittaja).
+_PERSON_FORMS = {"26"}
+_FI, _EN = "1", "3"
+_PERSON = {"redacted": "natural person; nothing stored"}
+
+
+def sniff(path: Path) -> bool:
+    """True for YTJ v3 company responses."""
+    start = head(path, 8192)
+    return (
+        start.lstrip()[:1] in (b"{", b"[") and b'"businessId"' in start and b'"companies"' in start
+    )
+
+
+def _label(item: dict[str, Any], lang: str) -> str:
+    return next(
+        (d["description"] for d in item.get("descriptions", []) if d.get("languageCode") == lang),
+        "",
+    )
+
+
+def _current(items: list[dict[str, Any]]) -> dict[str, Any] | None:
+    live = [i for i in items if not i.get("endDate")] or items
+    return live[0] if live else None
+
+
+def _responses(doc: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(doc, list):
+        for d in doc:
+            yield from _responses(d)
+    elif isinstance(doc, dict) and "companies" in doc:
+        yield doc
+    elif isinstance(doc, dict):
+        for d in doc.values():
+            yield from _responses(d)
+
+
+def read(path: Path) -> Iterator[SupplierProfileRecord | Rejected]:
+    """One profile per company in the file."""
+    try:
+        doc = json.loads(read_text(path))
+    except json.JSONDecodeError as exc:
+        raise UnreadableFileError(path, f"invalid JSON: {exc}") from exc
+    for i, company in enumerate(c for r in _responses(doc) for c in r.get("companies") or []):
+        try:
+            profile = _profile(company)
+            if profile is None:
+                yield Rejected(f"companies[{i}]", "sole trader (a person): not stored", _PERSON)
+            else:
+                yield profile
+        except (KeyError, TypeError, ValueError) as exc:
+            yield Rejected(f"companies[{i}]", str(exc), {"businessId": company.get("businessId")})
+
+
+def _profile(c: dict[str, Any]) -> SupplierProfileRecord | None:
+    """The company's profile, or ``None`` for a sole trader (a person)."""
+    raw_id = str((c.get("businessId") or {}).get("value") or "")
+    yt = nz.ytunnus(raw_id)
+    if not yt:
+        raise ValueError(f"invalid business id {raw_id!r}")
+    form = _current(c.get("companyForms") or []) or {}
+    if str(form.get("type")) in _PERSON_FORMS:
+        return None
+    names = [n for n in c.get("names") or [] if str(n.get("type")) == "1"]
+    name = (_current(names) or {}).get("name")
+    line = c.get("mainBusinessLine") or {}
+    description = ". ".join(x for x in (_label(line, _FI), _label(line, _EN)) if x)
+    city = ""
+    for address in c.get("addresses") or []:
+        for office in address.get("postOffices") or []:
+            if office.get("languageCode") == _FI and not city:
+                city = str(office.get("city") or "").title()
+    keep = {
+        k: c.get(k) for k in ("businessId", "registrationDate", "status", "tradeRegisterStatus")
+    }
+    keep.update(names=names, mainBusinessLine=line.get("type"), companyForm=_label(form, _EN))
+    return SupplierProfileRecord(
+        source=FORMAT, org=OrgRef("FI-YTUNNUS", yt, name, raw_id, "FI"),
+        description=description or None,
+        industry_codes=[f"TOL2008:{line['type']}"] if line.get("type") else [],
+        region=city or None, registration_date=nz.parse_date(c.get("registrationDate")), raw=keep,
+    )  # fmt: skip
