@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..exceptions import UnreadableFileError
-from . import decp, funding, hilma2014, invoices, ocds, profiles, sirene, ytj
+from . import decp, eforms, funding, hilma2014, invoices, ocds, profiles, sirene, ytj
 from .records import Record
 
 
@@ -37,6 +37,7 @@ READERS: dict[str, Reader] = {
             hilma2014.AWARDS_FORMAT, hilma2014.sniff_awards, hilma2014.read_awards, partial=True
         ),
         Reader(profiles.FORMAT, profiles.sniff, profiles.read),
+        Reader(eforms.FORMAT, eforms.sniff, eforms.read),
         Reader(funding.FORMAT, funding.sniff, funding.read),
         Reader(ytj.FORMAT, ytj.sniff, ytj.read),
         Reader(invoices.RAW_FORMAT, invoices.sniff_raw, invoices.read_raw),
@@ -49,7 +50,8 @@ READERS: dict[str, Reader] = {
         Reader(ocds.FORMAT, ocds.sniff, ocds.read, combine=ocds.combine),
     )
 }
-_SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv", ".json.gz", ".jsonl.gz", ".csv.gz")
+_SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv", ".xml", ".json.gz", ".jsonl.gz", ".csv.gz",
+             ".xml.gz")  # fmt: skip
 
 
 def detect(path: Path) -> Reader:
