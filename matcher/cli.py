@@ -23,7 +23,7 @@ from .ingest import FileReport, ingest_paths
 from .schemas import MatchFilters, MatchRequest
 from .service import Matcher
 from .settings import get_settings
-from .store.db import migrate
+from .store.db import migrate, session_scope
 
 app = typer.Typer(help="innomatch: find suppliers for a public need, before tendering.",
                   no_args_is_help=True, pretty_exceptions_enable=False)  # fmt: skip
@@ -197,6 +197,41 @@ def train(
     except (InnomatchError, ValueError) as exc:
         _fail(str(exc))
     typer.echo(json.dumps(manifest, indent=2))
+
+
+@app.command()
+def resolve(
+    threshold: Annotated[float, typer.Option(help="Minimum name similarity, 0..1")] = 0.92,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only show what would merge")] = False,
+) -> None:
+    """Merge organisations known only by name into the identified company they match."""
+    from .resolve import resolve as run_resolve
+
+    settings = get_settings()
+    migrate(settings.database_url)
+    with session_scope(settings.database_url) as session:
+        merges = run_resolve(session, threshold, dry_run)
+    for m in merges:
+        tag = "would merge" if dry_run else f"merge {m['merge_id']}:"
+        typer.echo(f"{tag} {m['merged_name']!r} -> {m['kept_name']!r} ({m['confidence']:.2f})")
+    typer.echo(
+        f"{len(merges)} merges{' proposed' if dry_run else ''}; run `innomatch build` to re-index"
+    )
+
+
+@app.command()
+def unmerge(
+    merge_id: Annotated[int, typer.Argument(help="Id printed by `innomatch resolve`")],
+) -> None:
+    """Undo one entity-resolution merge."""
+    from .resolve import undo
+
+    try:
+        with session_scope(get_settings().database_url) as session:
+            log = undo(session, merge_id)
+            typer.echo(f"undone: organisation {log.merged_id} is separate from {log.kept_id} again")
+    except InnomatchError as exc:
+        _fail(str(exc))
 
 
 @app.command()

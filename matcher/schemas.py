@@ -110,6 +110,27 @@ class AwardOut(BaseModel):
     n_tenders: int | None
 
 
+class PurchaseOut(BaseModel):
+    """A purchase invoice row in a supplier's history."""
+
+    buyer_id: int
+    buying_unit: str | None
+    account_code: str | None
+    account_name: str | None
+    amount: float | None
+    date: date | None
+
+
+class SignalOut(BaseModel):
+    """A dated fact about an organisation (e.g. a Business Finland grant)."""
+
+    kind: str
+    source: str
+    year: int | None
+    date: date | None
+    value: float | None
+
+
 class SupplierOut(BaseModel):
     """Everything known about a supplier."""
 
@@ -123,6 +144,14 @@ class SupplierOut(BaseModel):
     website: str | None
     n_awards: int
     awards: list[AwardOut]
+    size_class: str | None = None
+    registration_date: date | None = None
+    n_purchases: int = 0
+    purchases: list[PurchaseOut] = Field(default_factory=list)
+    signals: list[SignalOut] = Field(default_factory=list)
+    merged_from: list[int] = Field(
+        default_factory=list, description="Organisations merged into this one"
+    )
 
 
 class ProcurementOut(BaseModel):

@@ -24,13 +24,16 @@ from .schemas import (
     MatchRequest,
     MatchResponse,
     ProcurementOut,
+    PurchaseOut,
     Signal,
+    SignalOut,
     SupplierMatch,
     SupplierOut,
 )
 from .settings import Settings
 from .store.db import is_migrated
-from .store.models import Award, Identifier, Organisation, Procurement
+from .store.models import Award, Identifier, Organisation, Procurement, Purchase
+from .store.models import Signal as SignalRow
 from .vocab import cpv_vocabulary
 
 
@@ -146,15 +149,19 @@ def _award_out(a: Award, proc: Procurement, supplier: Organisation) -> AwardOut:
 
 
 def _find_org(session: Session, key: str) -> Organisation | None:
+    org: Organisation | None = None
     if key.isdigit():
-        return session.get(Organisation, int(key))
-    scheme, _, value = key.partition(":")
-    if not value:
-        return None
-    ident = session.scalar(
-        select(Identifier).where(Identifier.scheme == scheme, Identifier.value == value)
-    )
-    return ident.organisation if ident else None
+        org = session.get(Organisation, int(key))
+    else:
+        scheme, _, value = key.partition(":")
+        ident = session.scalar(
+            select(Identifier).where(Identifier.scheme == scheme, Identifier.value == value)
+        ) if value else None  # fmt: skip
+        org = ident.organisation if ident else None
+    # An organisation merged by entity resolution answers as the one it was merged into.
+    while org is not None and org.merged_into_id is not None:
+        org = session.get(Organisation, org.merged_into_id)
+    return org
 
 
 def get_supplier(session: Session, key: str, max_awards: int = 50) -> SupplierOut:
@@ -172,7 +179,29 @@ def get_supplier(session: Session, key: str, max_awards: int = 50) -> SupplierOu
         .options(selectinload(Award.procurement))
         .order_by(Award.date.desc().nulls_last(), Award.id.desc()).limit(max_awards)
     ).all()  # fmt: skip
+    n_purchases = session.scalar(
+        select(func.count()).select_from(Purchase).where(Purchase.supplier_id == org.id)
+    )
+    purchases = session.scalars(
+        select(Purchase).where(Purchase.supplier_id == org.id)
+        .order_by(Purchase.date.desc().nulls_last()).limit(max_awards)
+    ).all()  # fmt: skip
+    signals = session.scalars(
+        select(SignalRow)
+        .where(SignalRow.organisation_id == org.id)
+        .order_by(SignalRow.year, SignalRow.id)
+    ).all()
+    merged_from = session.scalars(
+        select(Organisation.id).where(Organisation.merged_into_id == org.id)
+    ).all()
     return SupplierOut(
+        size_class=org.size_class, registration_date=org.registration_date,
+        n_purchases=n_purchases or 0, merged_from=list(merged_from),
+        purchases=[PurchaseOut(buyer_id=p.buyer_id, buying_unit=p.buying_unit,
+                               account_code=p.account_code, account_name=p.account_name,
+                               amount=p.amount, date=p.date) for p in purchases],
+        signals=[SignalOut(kind=x.kind, source=x.source, year=x.year, date=x.date, value=x.value)
+                 for x in signals],
         id=org.id, name=org.name, country=org.country, region=org.region,
         identifiers=[f"{i.scheme}:{i.value}" for i in org.identifiers],
         industry_codes=list(org.industry_codes or []), profile=org.profile, website=org.website,

@@ -121,6 +121,6 @@ def load_corpus(session: Session, vocab: CpvVocabulary, max_words: int = 96) -> 
             identifiers=idents.get(o.id, []),
         )  # fmt: skip
         for o in sorted(orgs.values(), key=lambda o: o.id)
-        if o.id in won or o.profile
+        if (o.id in won or o.profile) and o.merged_into_id is None
     ]
     return Corpus(procs, suppliers)

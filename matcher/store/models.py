@@ -53,6 +53,10 @@ class Organisation(_BulkInsert, Base):
     website: Mapped[str | None] = mapped_column(String(500))
     size_class: Mapped[str | None] = mapped_column(String(32))
     registration_date: Mapped[date | None] = mapped_column(Date)
+    #: Set when entity resolution found this to be the same as another organisation.
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", name="fk_organisations_merged_into"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
 
     identifiers: Mapped[list[Identifier]] = relationship(
@@ -174,6 +178,23 @@ class Signal(_BulkInsert, Base):
     value: Mapped[float | None] = mapped_column(Float)
     raw: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     ingest_run_id: Mapped[int | None] = mapped_column(ForeignKey("ingest_runs.id"))
+
+
+class MergeLog(Base):
+    """One entity-resolution decision: what was merged into what, why, and what moved (undoable)."""
+
+    __tablename__ = "merge_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kept_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    merged_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    method: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text)
+    confidence: Mapped[float] = mapped_column(Float)
+    #: Row ids moved from the merged organisation, by table, so the merge can be undone.
+    moved: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class IngestRun(Base):
