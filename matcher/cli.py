@@ -234,6 +234,34 @@ def unmerge(
         _fail(str(exc))
 
 
+@app.command("fetch-hilma")
+def fetch_hilma(
+    out: Annotated[Path, typer.Option(help="Folder for the notices' eForms XML")] = Path(
+        "var/hilma"
+    ),
+    state: Annotated[Path, typer.Option(help="Where the last publication date is kept")] = Path(
+        "var/hilma-state.json"
+    ),
+    filter_expr: Annotated[
+        str | None, typer.Option("--filter", help="Extra search filter (OData)")
+    ] = None,
+) -> None:
+    """Fetch new notices from the Hilma API (key in HILMA_API_KEY), then `innomatch ingest` the folder."""
+    from .clients import HilmaClient
+
+    try:
+        client = HilmaClient()
+        report = client.sync(out, state, filter_expr)
+    except InnomatchError as exc:
+        _fail(str(exc))
+    typer.echo(f"found {report.found}, written {report.written}, skipped {report.skipped}, "
+               f"up to {report.last_published}")  # fmt: skip
+    for error in report.errors:
+        typer.secho(
+            f"stopped at: {error} (the next run resumes there)", fg=typer.colors.YELLOW, err=True
+        )
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address")] = None,

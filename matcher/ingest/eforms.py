@@ -8,9 +8,11 @@ Contact details (telephone, e-mail) are never read.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from xml.etree.ElementTree import Element
 
 from defusedxml import DefusedXmlException
@@ -65,11 +67,31 @@ def read(path: Path) -> Iterator[ProcurementRecord | Rejected]:
     if kind not in _ROOTS:
         raise UnreadableFileError(path, f"an eForms {kind} carries no procurement: not ingested")
     try:
-        yield _notice(root, kind)
+        record = _notice(root, kind)
+        record.innovation.update(_hilma_statistics(path))
+        yield record
     except ValueError as exc:
         yield Rejected(
             base_name(path), str(exc), {"root": kind, "notice_id": _text(root, "cbc:ID")}
         )
+
+
+#: Hilma's innovation questions, answered by the buyer (statistics of a notice fetched by the API).
+_HILMA_INNOVATION = ("innovationConsidered", "solutionNewToBuyer", "solutionNewToMarketOrIndustry")
+
+
+def _hilma_statistics(path: Path) -> dict[str, Any]:
+    """Innovation answers from the ``<notice>.stats.json`` written beside a fetched notice."""
+    sidecar = path.with_name(base_name(path).removesuffix(".xml") + ".stats.json")
+    if not sidecar.is_file():
+        return {}
+    try:
+        stats = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return {}
+    return {
+        f"hilma:{k}": stats[k] for k in _HILMA_INNOVATION if isinstance(stats, dict) and k in stats
+    }
 
 
 def _organisations(root: Element) -> dict[str, dict[str, str]]:

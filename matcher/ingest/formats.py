@@ -90,7 +90,13 @@ def expand(paths: list[Path]) -> list[Path]:
     for p in paths:
         if p.is_dir():
             out.extend(
-                sorted(f for f in p.rglob("*") if f.is_file() and f.name.endswith(_SUFFIXES))
+                sorted(
+                    f
+                    for f in p.rglob("*")
+                    if f.is_file()
+                    and f.name.endswith(_SUFFIXES)
+                    and not f.name.endswith(".stats.json")
+                )
             )
         else:
             out.append(p)
