@@ -120,3 +120,33 @@ def test_failed_notice_stops_the_run_before_it(tmp_path: Path) -> None:
     report = client.sync(tmp_path / "h", tmp_path / "s.json")
     assert report.written == 1 and report.errors == ["boom"]
     assert json.loads((tmp_path / "s.json").read_text())["last_published"] == NOTICES[101][1]
+
+
+YTJ = json.loads(
+    (Path(__file__).parent / "fixtures" / "ytj" / "responses.json").read_text(encoding="utf-8")
+)
+
+
+def test_prh_client_fetches_only_what_the_cache_lacks(tmp_path: Path, db_url: str) -> None:
+    from matcher.clients import ApiError, PrhClient
+
+    calls: list[str] = []
+
+    def api(request: httpx.Request) -> httpx.Response:
+        bid = request.url.params["businessId"]
+        calls.append(bid)
+        if bid in YTJ:
+            return httpx.Response(200, json=YTJ[bid])
+        return httpx.Response(200, json={"totalResults": 0, "companies": []})
+
+    client = PrhClient(transport=httpx.MockTransport(api), sleep=lambda _s: None)
+    first, second = list(YTJ)
+    cache = tmp_path / "ytj.json"
+    added, errors = client.fetch_into([first, "not-an-id"], cache)
+    assert (added, errors, calls) == (1, [], [first])
+    added, _ = client.fetch_into([first, second], cache)
+    assert added == 1 and calls == [first, second]  # the cached company is not asked again
+    with pytest.raises(ApiError, match="valid Y-tunnus"):
+        client.company("1234")
+    reports = ingest_paths(db_url, [cache])
+    assert reports[0].format == "ytj" and reports[0].new == 2

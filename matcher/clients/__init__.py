@@ -1,5 +1,7 @@
 """HTTP clients for the sources' APIs (httpx; keys from the environment, never the repo)."""
 
+from ._http import ApiError, RetryingClient
 from .hilma import HilmaApiError, HilmaClient, SyncReport
+from .prh import PrhClient
 
-__all__ = ["HilmaApiError", "HilmaClient", "SyncReport"]
+__all__ = ["ApiError", "HilmaApiError", "HilmaClient", "PrhClient", "RetryingClient", "SyncReport"]

@@ -13,24 +13,20 @@ import base64
 import binascii
 import json
 import os
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
-
-from ..exceptions import InnomatchError
+from ._http import ApiError, RetryingClient
 
 BASE_URL = "https://api.hankintailmoitukset.fi"
 SEARCH_PATH = "/avp/eformnotices/docs/search"
 NOTICE_PATH = "/avp-eforms/external-read/v1/notice/{id}"
-_RETRY_STATUS = {429, 500, 502, 503, 504}
 
 
-class HilmaApiError(InnomatchError):
-    """Raised if the Hilma API refuses a request (bad key, unknown notice) or keeps failing."""
+#: Kept for callers that catch the Hilma client's errors by this name.
+HilmaApiError = ApiError
 
 
 @dataclass
@@ -44,64 +40,20 @@ class SyncReport:
     errors: list[str] = field(default_factory=list)
 
 
-class HilmaClient:
+class HilmaClient(RetryingClient):
     """Search and read Hilma notices.
 
     Args:
         api_key: Subscription key; defaults to ``HILMA_API_KEY`` from the environment.
         base_url: API root.
-        transport: An httpx transport (tests pass ``httpx.MockTransport``).
-        max_retries: Attempts for a request that fails with 429, 5xx or a network error.
-        backoff: First wait in seconds; doubles each retry (``Retry-After`` wins when sent).
-        sleep: Called to wait (tests pass a no-op).
+        **kwargs: Passed to ``RetryingClient`` (transport, retries, back-off).
     """
 
-    def __init__(self, api_key: str | None = None, base_url: str = BASE_URL,
-                 transport: httpx.BaseTransport | None = None, max_retries: int = 4,
-                 backoff: float = 1.0, sleep: Callable[[float], None] = time.sleep) -> None:  # fmt: skip
+    def __init__(self, api_key: str | None = None, base_url: str = BASE_URL, **kwargs: Any) -> None:
         key = api_key or os.environ.get("HILMA_API_KEY")
         if not key:
-            raise HilmaApiError("no Hilma API key: set HILMA_API_KEY in the environment")
-        self._client = httpx.Client(
-            base_url=base_url, transport=transport, timeout=60,
-            headers={"Ocp-Apim-Subscription-Key": key, "Accept": "application/json"},
-        )  # fmt: skip
-        self.max_retries = max_retries
-        self.backoff = backoff
-        self._sleep = sleep
-
-    def close(self) -> None:
-        """Close the connection pool."""
-        self._client.close()
-
-    def _request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        wait = self.backoff
-        for attempt in range(1, self.max_retries + 1):
-            try:
-                response = self._client.request(method, url, **kwargs)
-            except httpx.TransportError as exc:
-                if attempt == self.max_retries:
-                    raise HilmaApiError(f"{method} {url}: {exc}") from exc
-            else:
-                if response.status_code not in _RETRY_STATUS:
-                    if response.status_code in (401, 403):
-                        raise HilmaApiError(
-                            f"{method} {url}: the API key was refused ({response.status_code})"
-                        )
-                    if response.status_code == 404:
-                        raise HilmaApiError(f"{method} {url}: not found")
-                    if response.is_error:
-                        raise HilmaApiError(f"{method} {url}: HTTP {response.status_code}")
-                    return response
-                if attempt == self.max_retries:
-                    raise HilmaApiError(
-                        f"{method} {url}: HTTP {response.status_code} after {attempt} tries"
-                    )
-                retry_after = response.headers.get("Retry-After", "")
-                wait = float(retry_after) if retry_after.replace(".", "", 1).isdigit() else wait
-            self._sleep(wait)
-            wait *= 2
-        raise AssertionError("unreachable")
+            raise ApiError("no Hilma API key: set HILMA_API_KEY in the environment")
+        super().__init__(base_url, {"Ocp-Apim-Subscription-Key": key}, **kwargs)
 
     def search(self, since: str | None = None, extra_filter: str | None = None,
                page_size: int = 100) -> Iterator[dict[str, Any]]:  # fmt: skip
@@ -111,7 +63,7 @@ class HilmaClient:
         while True:
             body = {"search": "*", "top": page_size, "skip": skip, "count": True,
                     "orderby": "datePublished asc", "filter": " and ".join(filters) or None}  # fmt: skip
-            page = self._request(
+            page = self.request(
                 "POST", SEARCH_PATH, json={k: v for k, v in body.items() if v is not None}
             )
             items = page.json().get("value") or []
@@ -122,7 +74,7 @@ class HilmaClient:
 
     def notice(self, notice_id: int | str) -> dict[str, Any]:
         """The full notice: JSON with the base64 ``eForm`` and ``hilmaStatistics``."""
-        payload: dict[str, Any] = self._request("GET", NOTICE_PATH.format(id=notice_id)).json()
+        payload: dict[str, Any] = self.request("GET", NOTICE_PATH.format(id=notice_id)).json()
         return payload
 
     @staticmethod
