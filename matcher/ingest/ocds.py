@@ -27,14 +27,26 @@ SOURCE = "ocds"
 _SCHEMA = Path(__file__).parent / "data" / "release-schema.json"
 # Contact details are personal data the service does not need: never stored, not even raw.
 _PERSONAL_KEYS = {"contactPoint", "email", "telephone", "faxNumber"}
+_FULL_SNIFF_BYTES = 20 * 1024 * 1024
 
 
 def sniff(path: Path) -> bool:
     """True if the file holds OCDS releases or records (JSON or JSON Lines)."""
     start = head(path, 65536)
+    if start.lstrip()[:1] not in (b"{", b"["):
+        return False
     # Pretty-printed records can open with a long versionedRelease before any "ocid".
     markers = (b'"ocid"', b'"releases"', b'"records"', b'"versionedRelease"', b'"compiledRelease"')
-    return start.lstrip()[:1] in (b"{", b"[") and any(m in start for m in markers)
+    if any(m in start for m in markers):
+        return True
+    # Some publishers put "ocid" last, after 100 kB of contracts: read the keys of a small file.
+    if path.stat().st_size > _FULL_SNIFF_BYTES or base_name(path).endswith((".jsonl", ".ndjson")):
+        return False
+    try:
+        doc = json.loads(read_text(path))
+    except (json.JSONDecodeError, UnreadableFileError):
+        return False
+    return isinstance(doc, dict) and "ocid" in doc and "tag" in doc
 
 
 @lru_cache(maxsize=1)

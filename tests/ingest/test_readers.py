@@ -155,3 +155,17 @@ def test_missing_file_and_unknown_format(tmp_path: Path) -> None:
         detect(tmp_path / "nope.json")
     with pytest.raises(UnreadableFileError, match="unknown format"):
         get_reader("excel")
+
+
+def test_every_ocds_sample_file_is_read_or_refused_with_a_reason(shared_data: Path) -> None:
+    outcomes: dict[str, int] = {}
+    for path in sorted((shared_data / "ocds-samples").rglob("*.json")):
+        try:
+            for rec in detect(path).read(path):
+                outcomes[type(rec).__name__] = outcomes.get(type(rec).__name__, 0) + 1
+                if isinstance(rec, Rejected):
+                    assert rec.reason and rec.position
+        except UnreadableFileError as exc:
+            assert exc.reason == "file is empty", (path, exc.reason)  # the three empty files
+            outcomes["empty"] = outcomes.get("empty", 0) + 1
+    assert outcomes["empty"] == 3 and outcomes["ProcurementRecord"] > 600
