@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..exceptions import UnreadableFileError
+from ..vocab.regions import fi_municipality_region
 from . import normalize as nz
 from ._files import head, read_text
 from .records import OrgRef, Rejected, SupplierProfileRecord
@@ -99,5 +100,5 @@ def _profile(c: dict[str, Any]) -> SupplierProfileRecord | None:
         source=FORMAT, org=OrgRef("FI-YTUNNUS", yt, name, raw_id, "FI"),
         description=description or None,
         industry_codes=[f"TOL2008:{line['type']}"] if line.get("type") else [],
-        region=city or None, registration_date=nz.parse_date(c.get("registrationDate")), raw=keep,
+        region=fi_municipality_region(city) or city or None, registration_date=nz.parse_date(c.get("registrationDate")), raw=keep,
     )  # fmt: skip
