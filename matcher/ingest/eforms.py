@@ -69,6 +69,9 @@ def read(path: Path) -> Iterator[ProcurementRecord | Rejected]:
     try:
         record = _notice(root, kind)
         record.innovation.update(_hilma_statistics(path))
+        national = _hilma_national(root)
+        if national:
+            record.raw["hilma_national"] = national
         yield record
     except ValueError as exc:
         yield Rejected(
@@ -78,6 +81,27 @@ def read(path: Path) -> Iterator[ProcurementRecord | Rejected]:
 
 #: Hilma's innovation questions, answered by the buyer (statistics of a notice fetched by the API).
 _HILMA_INNOVATION = ("innovationConsidered", "solutionNewToBuyer", "solutionNewToMarketOrIndustry")
+
+
+_HILMA_NS = "urn:hanselHilma:NationalNoticeExtension"
+
+
+def _hilma_national(root: Element) -> dict[str, str]:
+    """Fields of Hilma's national extension, by path (``ProcurementProject/IsEUApplicable...``)."""
+    ext = root.find(f".//{{{_HILMA_NS}}}NationalExtension")
+    out: dict[str, str] = {}
+
+    def walk(el: Element, path: str) -> None:
+        for child in el:
+            name = f"{path}/{child.tag.rsplit('}', 1)[-1]}".lstrip("/")
+            if len(child):
+                walk(child, name)
+            elif child.text and child.text.strip():
+                out[name] = child.text.strip()
+
+    if ext is not None:
+        walk(ext, "")
+    return out
 
 
 def _hilma_statistics(path: Path) -> dict[str, Any]:

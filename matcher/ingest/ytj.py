@@ -22,7 +22,7 @@ from .records import OrgRef, Rejected, SupplierProfileRecord
 FORMAT = "ytj"
 #: Company-form codes of natural persons (yksityinen elinkeinonharjoittaja).
 _PERSON_FORMS = {"26"}
-_FI, _EN = "1", "3"
+_FI, _SV, _EN = "1", "2", "3"
 _PERSON = {"redacted": "natural person; nothing stored"}
 
 
@@ -86,7 +86,9 @@ def _profile(c: dict[str, Any]) -> SupplierProfileRecord | None:
     names = [n for n in c.get("names") or [] if str(n.get("type")) == "1"]
     name = (_current(names) or {}).get("name")
     line = c.get("mainBusinessLine") or {}
-    description = ". ".join(x for x in (_label(line, _FI), _label(line, _EN)) if x)
+    description = ". ".join(
+        x for x in (_label(line, _FI), _label(line, _SV), _label(line, _EN)) if x
+    )
     city = ""
     for address in c.get("addresses") or []:
         for office in address.get("postOffices") or []:

@@ -38,7 +38,7 @@ def merge(session: Session, kept_id: int, merged_id: int, method: str, reason: s
     won = set(
         session.execute(select(Award.procurement_id, Award.lot).where(Award.supplier_id == kept_id))
     )
-    moved: dict[str, list[int]] = {}
+    moved: dict[str, list[Any]] = {}
     for key, model, column in _LINKS:
         rows = session.execute(select(model.id, *([model.procurement_id, model.lot] if model is Award else []))
                                .where(column == merged_id)).all()  # fmt: skip
@@ -48,6 +48,9 @@ def merge(session: Session, kept_id: int, merged_id: int, method: str, reason: s
             session.execute(update(model).where(model.id.in_(ids)).values({column.key: kept_id}))
         moved[key] = ids
     merged.merged_into_id = kept_id
+    # The kept organisation gains the merged one's industry codes; undo restores the old list.
+    moved["industry_codes_before"] = list(kept.industry_codes or [])
+    kept.industry_codes = sorted(set(kept.industry_codes or []) | set(merged.industry_codes or []))
     log = MergeLog(kept_id=kept_id, merged_id=merged_id, method=method, reason=reason,
                    confidence=confidence, moved=moved)  # fmt: skip
     session.add(log)
@@ -75,5 +78,9 @@ def undo(session: Session, log_id: int) -> MergeLog:
             )
     merged = session.get_one(Organisation, log.merged_id)
     merged.merged_into_id = None
+    if "industry_codes_before" in log.moved:
+        session.get_one(Organisation, log.kept_id).industry_codes = log.moved[
+            "industry_codes_before"
+        ]
     log.undone_at = datetime.now()
     return log

@@ -60,6 +60,10 @@ def test_innovative_procurement_flag(shared_data: Path) -> None:
 def test_hilma_national_examples(shared_data: Path, name: str) -> None:
     records = list(read(EXAMPLES / "hilma-sdk-national" / name))
     assert records and all(isinstance(r, ProcurementRecord | Rejected) for r in records)
+    national = [r.raw.get("hilma_national") for r in records if isinstance(r, ProcurementRecord)]
+    assert (
+        national and national[0]["ProcurementProject/IsEUApplicableConstraintIndicator"] == "false"
+    )
 
 
 @pytest.mark.parametrize(
