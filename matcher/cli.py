@@ -262,6 +262,25 @@ def fetch_hilma(
         )
 
 
+@app.command("fetch-ted")
+def fetch_ted(
+    query: Annotated[
+        str, typer.Argument(help='TED expert query, e.g. "classification-cpv IN (90919200)"')
+    ],
+    out: Annotated[Path, typer.Option(help="Folder for the notices' XML")] = Path("var/ted"),
+) -> None:
+    """Download TED notices matching a query (no key needed), then `innomatch ingest` the folder."""
+    from .clients import TedClient
+
+    try:
+        found, written, errors = TedClient().download(query, out)
+    except InnomatchError as exc:
+        _fail(str(exc))
+    typer.echo(f"found {found}, written {written}, failed {len(errors)}")
+    for error in errors:
+        typer.secho(error, fg=typer.colors.YELLOW, err=True)
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address")] = None,

@@ -152,6 +152,9 @@ class SupplierOut(BaseModel):
     merged_from: list[int] = Field(
         default_factory=list, description="Organisations merged into this one"
     )
+    other_names: list[str] = Field(
+        default_factory=list, description="Names it has under other sources"
+    )
 
 
 class ProcurementOut(BaseModel):

@@ -191,12 +191,14 @@ def get_supplier(session: Session, key: str, max_awards: int = 50) -> SupplierOu
         .where(SignalRow.organisation_id == org.id)
         .order_by(SignalRow.year, SignalRow.id)
     ).all()
-    merged_from = session.scalars(
-        select(Organisation.id).where(Organisation.merged_into_id == org.id)
+    merged = session.execute(
+        select(Organisation.id, Organisation.name).where(Organisation.merged_into_id == org.id)
     ).all()
+    merged_from = [m.id for m in merged]
+    other_names = sorted({m.name for m in merged if m.name and m.name != org.name})
     return SupplierOut(
         size_class=org.size_class, registration_date=org.registration_date,
-        n_purchases=n_purchases or 0, merged_from=list(merged_from),
+        n_purchases=n_purchases or 0, merged_from=merged_from, other_names=other_names,
         purchases=[PurchaseOut(buyer_id=p.buyer_id, buying_unit=p.buying_unit,
                                account_code=p.account_code, account_name=p.account_name,
                                amount=p.amount, date=p.date) for p in purchases],

@@ -150,3 +150,34 @@ def test_prh_client_fetches_only_what_the_cache_lacks(tmp_path: Path, db_url: st
         client.company("1234")
     reports = ingest_paths(db_url, [cache])
     assert reports[0].format == "ytj" and reports[0].new == 2
+
+
+def test_ted_search_iterates_pages_and_downloads_xml(tmp_path: Path, db_url: str) -> None:
+    from matcher.clients import TedClient
+
+    xml = (Path(__file__).parent / "fixtures" / "ted" / "can_24_minimal.xml").read_bytes()
+    pages = {None: (["00001-2024", "00002-2024"], "tok-1"), "tok-1": (["00003-2024"], None)}
+    seen_bodies: list[dict] = []
+
+    def api(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v3/notices/search":
+            body = json.loads(request.content)
+            seen_bodies.append(body)
+            numbers, token = pages[body.get("iterationNextToken")]
+            notices = [{"publication-number": n, "links": {"xml": {"MUL": f"https://ted.example/{n}.xml"}}}
+                       for n in numbers]  # fmt: skip
+            return httpx.Response(200, json={"notices": notices, "totalNoticeCount": 3,
+                                             "iterationNextToken": token})  # fmt: skip
+        if request.url.path.endswith("00002-2024.xml"):
+            return httpx.Response(404)
+        return httpx.Response(200, content=xml, headers={"content-type": "application/xml"})
+
+    client = TedClient(transport=httpx.MockTransport(api), sleep=lambda _s: None)
+    found, written, errors = client.download("classification-cpv IN (77310000)", tmp_path / "ted")
+    assert (found, written) == (3, 2) and len(errors) == 1 and "not found" in errors[0]
+    assert (
+        seen_bodies[0]["paginationMode"] == "ITERATION"
+        and seen_bodies[1]["iterationNextToken"] == "tok-1"
+    )
+    reports = ingest_paths(db_url, [tmp_path / "ted"])
+    assert [r.format for r in reports] == ["eforms", "eforms"] and reports[0].new == 1

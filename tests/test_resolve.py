@@ -43,7 +43,7 @@ def test_hilma_winner_joins_its_registered_company(
         destia = get_supplier(s, "FI-YTUNNUS:2163026-3")
         assert destia.n_awards == 1 and destia.signals  # the HILMA award and the BF funding
         assert get_supplier(s, "NAME-FI:destia oy etela suomi").id == destia.id
-        assert destia.merged_from
+        assert destia.merged_from and destia.other_names == ["Destia Oy Etelä-Suomi"]
         log_id = s.scalars(select(MergeLog.id).where(MergeLog.kept_id == destia.id)).one()
     with session_scope(db_url) as s:
         undo(s, log_id)

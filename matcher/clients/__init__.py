@@ -3,5 +3,7 @@
 from ._http import ApiError, RetryingClient
 from .hilma import HilmaApiError, HilmaClient, SyncReport
 from .prh import PrhClient
+from .ted import TedClient
 
-__all__ = ["ApiError", "HilmaApiError", "HilmaClient", "PrhClient", "RetryingClient", "SyncReport"]
+__all__ = ["ApiError", "HilmaApiError", "HilmaClient", "PrhClient", "RetryingClient", "SyncReport",
+           "TedClient"]  # fmt: skip
