@@ -17,6 +17,7 @@ from ..index.build import MatchIndex
 from ..index.vectors import top_k
 from ..vocab import cpv_vocabulary
 from ..vocab.cpv import shared_level
+from .ranker import noisy_or
 
 #: Feature name -> what it means, shown next to its value in explanations.
 FEATURES: dict[str, str] = {
@@ -50,13 +51,6 @@ class NeedQuery:
     region: str | None = None
     date: date | None = None
     value: float | None = None
-
-
-def _noisy_or(values: list[float], strength: float = 0.7) -> float:
-    rest = 1.0
-    for v in values:
-        rest *= 1.0 - strength * v
-    return 1.0 - rest
 
 
 class FeatureBuilder:
@@ -185,8 +179,8 @@ class FeatureBuilder:
                     f[14] = abs(qlog - float(np.median(values)))
             else:
                 f[12] = 0.0
-            f[2] = _noisy_or(votes_e.get(s, []))
-            f[4] = _noisy_or(votes_l.get(s, []))
+            f[2] = noisy_or(votes_e.get(s, []))
+            f[4] = noisy_or(votes_l.get(s, []))
             if code:
                 f[6] = math.log1p(self.exact_.get(code, Counter()).get(s, 0))
                 f[7] = math.log1p(self.parent_.get(parent or "", Counter()).get(s, 0))

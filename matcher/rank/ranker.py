@@ -57,7 +57,7 @@ class Query:
     with_awards_only: bool = False
 
 
-def _noisy_or(values: list[float], strength: float = 0.7) -> float:
+def noisy_or(values: list[float], strength: float = 0.7) -> float:
     """Combine evidence in 0..1: more similar contracts raise the value, with diminishing returns."""
     rest = 1.0
     for v in values:
@@ -156,7 +156,7 @@ class CaseBasedRanker:
                 case_votes[self.pos_[sid]].append(float(r))
         for pos, votes in case_votes.items():
             c = cand(pos)
-            c.signals["similar_contracts"] = _noisy_or(votes)
+            c.signals["similar_contracts"] = noisy_or(votes)
             c.notes["similar_contracts"] = (
                 f"won {len(votes)} of the {len(rows)} past contracts most similar to the need"
             )
@@ -173,7 +173,7 @@ class CaseBasedRanker:
                     lex_votes[self.pos_[sid]].append(float(s) / lbest * confidence)
             for pos, votes in lex_votes.items():
                 c = cand(pos)
-                c.signals["lexical"] = _noisy_or(votes)
+                c.signals["lexical"] = noisy_or(votes)
                 c.notes["lexical"] = f"{len(votes)} past contracts share wording with the need"
 
         if len(idx.profile_rows):
