@@ -146,6 +146,7 @@ class SupplierOut(BaseModel):
     awards: list[AwardOut]
     size_class: str | None = None
     registration_date: date | None = None
+    status: str | None = None
     n_purchases: int = 0
     purchases: list[PurchaseOut] = Field(default_factory=list)
     signals: list[SignalOut] = Field(default_factory=list)

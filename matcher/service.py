@@ -195,9 +195,11 @@ def get_supplier(session: Session, key: str, max_awards: int = 50) -> SupplierOu
         select(Organisation.id, Organisation.name).where(Organisation.merged_into_id == org.id)
     ).all()
     merged_from = [m.id for m in merged]
-    other_names = sorted({m.name for m in merged if m.name and m.name != org.name})
+    history = {str(n["name"]) for n in org.names or [] if n.get("name")}
+    merged_names = {str(m.name) for m in merged if m.name}
+    other_names = sorted((merged_names | history) - {org.name or ""})
     return SupplierOut(
-        size_class=org.size_class, registration_date=org.registration_date,
+        size_class=org.size_class, registration_date=org.registration_date, status=org.status,
         n_purchases=n_purchases or 0, merged_from=merged_from, other_names=other_names,
         purchases=[PurchaseOut(buyer_id=p.buyer_id, buying_unit=p.buying_unit,
                                account_code=p.account_code, account_name=p.account_name,

@@ -79,6 +79,9 @@ class SupplierProfileRecord:
     website: str | None = None
     size_class: str | None = None
     registration_date: date | None = None
+    status: str | None = None
+    #: Names with their dates (``[{name, from, to}]``), e.g. a register's name history.
+    names: list[dict[str, Any]] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)
 
 

@@ -276,16 +276,21 @@ class _FileIngest:
         org = self.session.get_one(Organisation, _id(ref))
         # Each source tells part of the story (a register the size, a profile the text): only
         # what this record says is written, nothing another source said is erased.
-        said = {
+        said: dict[str, Any] = {
             "name": rec.org.name, "profile": rec.description, "industry_codes": rec.industry_codes,
             "region": rec.region, "website": rec.website, "country": rec.org.country,
             "size_class": rec.size_class, "registration_date": rec.registration_date,
+            "status": rec.status,
         }  # fmt: skip
         values = {k: v for k, v in said.items() if v not in (None, "", [])}
         if rec.industry_codes:
             values["industry_codes"] = sorted(
                 set(org.industry_codes or []) | set(rec.industry_codes)
             )
+        if rec.names:
+            # Each source's name history replaces what that source said before.
+            kept = [n for n in org.names or [] if n.get("source") != rec.source]
+            values["names"] = kept + [{**n, "source": rec.source} for n in rec.names]
         changed = any(getattr(org, k) != v for k, v in values.items())
         for k, v in values.items():
             setattr(org, k, v)

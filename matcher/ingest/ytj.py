@@ -94,6 +94,12 @@ def _profile(c: dict[str, Any]) -> SupplierProfileRecord | None:
         for office in address.get("postOffices") or []:
             if office.get("languageCode") == _FI and not city:
                 city = str(office.get("city") or "").title()
+    history = [{"name": n.get("name"), "from": n.get("registrationDate"), "to": n.get("endDate")}
+               for n in names if n.get("name")]  # fmt: skip
+    entries = [e for e in c.get("registeredEntries") or [] if not e.get("endDate")]
+    trade = next(
+        (e for e in entries if str(e.get("register")) == "1"), entries[0] if entries else {}
+    )
     keep = {
         k: c.get(k) for k in ("businessId", "registrationDate", "status", "tradeRegisterStatus")
     }
@@ -102,5 +108,7 @@ def _profile(c: dict[str, Any]) -> SupplierProfileRecord | None:
         source=FORMAT, org=OrgRef("FI-YTUNNUS", yt, name, raw_id, "FI"),
         description=description or None,
         industry_codes=[f"TOL2008:{line['type']}"] if line.get("type") else [],
-        region=fi_municipality_region(city) or city or None, registration_date=nz.parse_date(c.get("registrationDate")), raw=keep,
+        region=fi_municipality_region(city) or city or None,
+        registration_date=nz.parse_date(c.get("registrationDate")), raw=keep,
+        status=_label(trade, _EN) or None, names=history,
     )  # fmt: skip

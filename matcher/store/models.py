@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, orm_insert_sentinel, relationship
 
@@ -53,6 +54,12 @@ class Organisation(_BulkInsert, Base):
     website: Mapped[str | None] = mapped_column(String(500))
     size_class: Mapped[str | None] = mapped_column(String(32))
     registration_date: Mapped[date | None] = mapped_column(Date)
+    #: Register status as the source words it (e.g. "Registered", "Ceased").
+    status: Mapped[str | None] = mapped_column(String(64))
+    #: Earlier and other names with their source and dates (``[{name, source, from, to}]``).
+    names: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSON, default=list, server_default=text("'[]'")
+    )
     #: Set when entity resolution found this to be the same as another organisation.
     merged_into_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisations.id", name="fk_organisations_merged_into"), index=True

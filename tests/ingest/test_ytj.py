@@ -40,3 +40,13 @@ def test_sole_traders_are_skipped(tmp_path: Path, shared_data: Path, db_url: str
     with session_scope(db_url) as s:
         names = list(s.scalars(select(Organisation.name)))
     assert names and "Matti Meikäläinen" not in names
+
+
+def test_name_history_and_status_reach_the_supplier_view(shared_data: Path, db_url: str) -> None:
+    from matcher.service import get_supplier
+
+    ingest_paths(db_url, [shared_data / "ytj-sample" / "ytj_cache.json"])
+    with session_scope(db_url) as s:
+        company = get_supplier(s, "FI-YTUNNUS:2996949-9")
+    assert company.name == "! 0iva Aalto Oy" and company.other_names == ["! Aalto Avustajat Oy"]
+    assert company.status == "Ceased" and company.industry_codes == ["TOL2008:88101"]
