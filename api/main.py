@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from matcher.exceptions import ConflictError, InnomatchError, InvalidInputError, NotFoundError
@@ -24,6 +25,9 @@ def create_app(settings: Settings | None = None, matcher: Matcher | None = None)
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.matcher = matcher or Matcher(settings)
+        if app.state.matcher.index_ready():
+            # Load the index and the model before the first request, not during it.
+            await run_in_threadpool(app.state.matcher.warm_up)
         yield
 
     app = FastAPI(

@@ -70,6 +70,11 @@ class Matcher:
                 self._ranker = CaseBasedRanker().fit(self._index)
             return self._ranker
 
+    def warm_up(self) -> None:
+        """Load the index, the ranker and the query model now (the first match is then fast)."""
+        self.ranker()
+        self.embedder.embed_query("warm-up")
+
     def reload(self) -> None:
         """Forget the loaded index so the next call reads the newest build."""
         with self._lock:
