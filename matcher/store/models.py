@@ -149,15 +149,22 @@ class Award(_BulkInsert, Base):
     supplier: Mapped[Organisation] = relationship()
 
 
-class Purchase(_BulkInsert, Base):
+class _Fact(_BulkInsert):
+    """A dated fact read from a source: stored once by (source, source id), never rewritten."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(32))
+    source_id: Mapped[str] = mapped_column(String(300))
+    raw: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    ingest_run_id: Mapped[int | None] = mapped_column(ForeignKey("ingest_runs.id"))
+
+
+class Purchase(_Fact, Base):
     """One purchase invoice row: buyer-supplier history by purchase category, not a tender."""
 
     __tablename__ = "purchases"
     __table_args__ = (UniqueConstraint("source", "source_id", name="uq_purchase_source"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    source: Mapped[str] = mapped_column(String(32))
-    source_id: Mapped[str] = mapped_column(String(300))
     buyer_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     supplier_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     buying_unit: Mapped[str | None] = mapped_column(String(300))
@@ -165,26 +172,19 @@ class Purchase(_BulkInsert, Base):
     account_name: Mapped[str | None] = mapped_column(String(300))
     amount: Mapped[float | None] = mapped_column(Float)
     date: Mapped[date | None] = mapped_column(Date, index=True)
-    raw: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    ingest_run_id: Mapped[int | None] = mapped_column(ForeignKey("ingest_runs.id"))
 
 
-class Signal(_BulkInsert, Base):
+class Signal(_Fact, Base):
     """A dated, sourced fact about an organisation, used by innovation potential."""
 
     __tablename__ = "signals"
     __table_args__ = (UniqueConstraint("source", "source_id", name="uq_signal_source"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    source: Mapped[str] = mapped_column(String(32))
-    source_id: Mapped[str] = mapped_column(String(300))
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     kind: Mapped[str] = mapped_column(String(32), index=True)
     year: Mapped[int | None] = mapped_column(Integer)
     date: Mapped[date | None] = mapped_column(Date)
     value: Mapped[float | None] = mapped_column(Float)
-    raw: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    ingest_run_id: Mapped[int | None] = mapped_column(ForeignKey("ingest_runs.id"))
 
 
 class MergeLog(Base):
