@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..store.models import Award, Organisation, Procurement
+from ..store.models import Award, Organisation, Procurement, Purchase
 from ..vocab.cpv import CpvVocabulary
 
 
@@ -48,6 +48,8 @@ class Corpus:
 
     procurements: list[ProcurementDoc]
     suppliers: list[SupplierDoc]
+    #: Buyer id -> ids of suppliers it bought from, per purchase invoices (not tenders).
+    purchases_by_buyer: dict[int, set[int]] = field(default_factory=dict)
 
 
 def _words(text: str | None, limit: int) -> str:
@@ -123,4 +125,9 @@ def load_corpus(session: Session, vocab: CpvVocabulary, max_words: int = 96) -> 
         for o in sorted(orgs.values(), key=lambda o: o.id)
         if (o.id in won or o.profile) and o.merged_into_id is None
     ]
-    return Corpus(procs, suppliers)
+    bought: dict[int, set[int]] = defaultdict(set)
+    for buyer_id, supplier_id in session.execute(
+        select(Purchase.buyer_id, Purchase.supplier_id).distinct()
+    ):
+        bought[buyer_id].add(supplier_id)
+    return Corpus(procs, suppliers, dict(bought))

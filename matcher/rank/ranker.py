@@ -109,6 +109,13 @@ class CaseBasedRanker:
                     self.buyers_[pos].add(p.buyer_id)
                 for code in p.cpv:
                     self.by_cpv_[code].append(pos)
+        # Invoices count too: a supplier the buyer already pays has "supplied this buyer before".
+        self.bought_from_: dict[int, set[int]] = defaultdict(set)
+        # (Indexes built before purchases were indexed have no such field.)
+        for buyer_id, supplier_ids in getattr(corpus, "purchases_by_buyer", {}).items():
+            for sid in supplier_ids:
+                if sid in self.pos_:
+                    self.bought_from_[self.pos_[sid]].add(buyer_id)
         self.profile_of_ = {int(pos): r for r, pos in enumerate(index.profile_rows)}
         self.sim_floor_, self.sim_ceiling_ = index.sim_floor, index.sim_ceiling
         return self
@@ -206,7 +213,10 @@ class CaseBasedRanker:
                 c.notes["place"] = f"delivered in {query.region} before"
             if query.buyer_id and query.buyer_id in self.buyers_.get(pos, ()):
                 c.signals["same_buyer"] = 1.0
-                c.notes["same_buyer"] = "supplied this buyer before"
+                c.notes["same_buyer"] = "won a contract of this buyer before"
+            elif query.buyer_id and query.buyer_id in self.bought_from_.get(pos, ()):
+                c.signals["same_buyer"] = 1.0
+                c.notes["same_buyer"] = "the buyer has bought from it before (invoices)"
             c.score = sum(self.weights_[n] * v for n, v in c.signals.items())
             won = self.won_rows_.get(pos, [])
             c.evidence_rows = self._evidence(won, sims)
