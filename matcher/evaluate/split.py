@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import numpy as np
 from sqlalchemy import select
 
 from ..exceptions import InvalidInputError
-from ..index.build import MatchIndex
-from ..index.corpus import Corpus, ProcurementDoc, procurement_text
-from ..index.lexical import LexicalIndex
-from ..index.vectors import ExactIndex
+from ..index.build import MatchIndex, index_before
+from ..index.corpus import ProcurementDoc, procurement_text
 from ..ingest.formats import detect, expand
 from ..ingest.records import ProcurementRecord
 from ..store.db import session_scope
@@ -61,28 +58,8 @@ def default_cut(index: MatchIndex, test_share: float = 0.2) -> date:
 
 
 def train_index(index: MatchIndex, before: date, include_undated: bool = False) -> MatchIndex:
-    """The index restricted to contracts dated strictly before ``before``.
-
-    Undated contracts are left out unless ``include_undated``: nothing shows they came before
-    the queries, so including them may leak the future (reported apart, never by default).
-    """
-    rows = [
-        i
-        for i, p in enumerate(index.corpus.procurements)
-        if (p.date and p.date < before) or (include_undated and p.date is None)
-    ]
-    procs = [index.corpus.procurements[i] for i in rows]
-    vectors = (
-        index.procurement_vectors.matrix[np.array(rows, dtype=np.int64)]
-        if rows
-        else (np.zeros((0, index.procurement_vectors.matrix.shape[1]), np.float32))
-    )
-    return replace(
-        index,
-        corpus=Corpus(procs, index.corpus.suppliers),
-        procurement_vectors=ExactIndex(vectors),
-        lexical=LexicalIndex().fit([p.text for p in procs]),
-    )
+    """The training side of a split: everything dated before the queries (``index_before``)."""
+    return index_before(index, before, include_undated)
 
 
 def _query(p: ProcurementDoc, key: str) -> EvalQuery:

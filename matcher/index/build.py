@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from pathlib import Path
 
 import joblib
@@ -97,6 +97,28 @@ def build_index(
     )  # fmt: skip
     save_index(index, settings.index_dir)
     return index
+
+
+def index_before(index: MatchIndex, before: date, include_undated: bool = False) -> MatchIndex:
+    """The index restricted to contracts dated strictly before ``before``.
+
+    Undated contracts are left out unless ``include_undated``: nothing shows they came before
+    the queries, so including them may leak the future (reported apart, never by default).
+    """
+    rows = [
+        i
+        for i, p in enumerate(index.corpus.procurements)
+        if (p.date and p.date < before) or (include_undated and p.date is None)
+    ]
+    procs = [index.corpus.procurements[i] for i in rows]
+    vectors = index.procurement_vectors.matrix[np.array(rows, dtype=np.int64)]
+    return replace(
+        index,
+        # Purchase history is left out too: it is not dated per pair, so it could leak the future.
+        corpus=Corpus(procs, index.corpus.suppliers),
+        procurement_vectors=ExactIndex(vectors),
+        lexical=LexicalIndex().fit([p.text for p in procs]),
+    )
 
 
 def calibrate(

@@ -36,6 +36,14 @@ def base_name(path: Path) -> str:
     return name[:-3] if name.endswith(".gz") else name
 
 
+def csv_header(path: Path) -> set[str]:
+    """The column names of a ``.csv`` file (empty for any other file), for format sniffing."""
+    if not base_name(path).endswith(".csv"):
+        return set()
+    first = head(path, 4096).decode("utf-8-sig", "replace").splitlines()[:1]
+    return {c.strip() for c in next(csv.reader(first))} if first else set()
+
+
 def read_text(path: Path) -> str:
     """The whole (decompressed) file as UTF-8 text, a byte-order mark dropped.
 

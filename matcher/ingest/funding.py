@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from . import normalize as nz
-from ._files import base_name, csv_rows, head
+from ._files import csv_header, csv_rows
 from .records import OrgRef, Rejected, SignalRecord
 
 FORMAT = "business-finland"
@@ -24,10 +24,7 @@ _KINDS = {"Avustus €": "bf_grant", "Laina €": "bf_loan", "EAKR-rahoitus €"
 
 def sniff(path: Path) -> bool:
     """True for the Business Finland funding CSV."""
-    if not base_name(path).endswith(".csv"):
-        return False
-    first = head(path, 2048).decode("utf-8-sig", "replace").splitlines()[:1]
-    return bool(first) and {c.strip() for c in first[0].split(",")} >= _COLUMNS
+    return csv_header(path) >= _COLUMNS
 
 
 def read(path: Path) -> Iterator[SignalRecord | Rejected]:

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..exceptions import UnreadableFileError
 from . import normalize as nz
-from ._files import base_name, csv_rows, head, open_binary
+from ._files import csv_header, csv_rows, head, open_binary
 from .records import AwardRecord, OrgRef, ProcurementRecord, Rejected
 
 SOURCE = "hilma2014"
@@ -29,10 +29,7 @@ def sniff_notices(path: Path) -> bool:
 
 def sniff_awards(path: Path) -> bool:
     """True for the HILMA award-row CSV."""
-    if not base_name(path).endswith(".csv"):
-        return False
-    first = head(path, 1024).decode("utf-8", "replace").splitlines()[0:1]
-    return bool(first) and set(first[0].split(",")) >= _AWARD_COLUMNS
+    return csv_header(path) >= _AWARD_COLUMNS
 
 
 def _buyer(name: str, business_id: str | None = None) -> OrgRef | None:

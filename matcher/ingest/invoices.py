@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..exceptions import UnreadableFileError
 from . import normalize as nz
-from ._files import base_name, csv_rows, head
+from ._files import base_name, csv_header, csv_rows
 from .records import OrgRef, PurchaseRecord, Rejected
 
 RAW_FORMAT = "invoices-fi-raw"
@@ -40,21 +40,14 @@ _MUNICIPALITIES = (
 _PERSON = {"redacted": "supplier identified by a personal identity code; nothing stored"}
 
 
-def _columns(path: Path) -> set[str]:
-    if not base_name(path).endswith(".csv"):
-        return set()
-    first = head(path, 4096).decode("utf-8-sig", "replace").splitlines()[:1]
-    return {c.strip() for c in next(csv.reader(first))} if first else set()
-
-
 def sniff_raw(path: Path) -> bool:
     """True for a raw town ledger export."""
-    return _columns(path) >= _RAW
+    return csv_header(path) >= _RAW
 
 
 def sniff_osta(path: Path) -> bool:
     """True for osta-normalised invoice rows."""
-    return _columns(path) >= _OSTA
+    return csv_header(path) >= _OSTA
 
 
 @lru_cache(maxsize=1)

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from . import normalize as nz
-from ._files import base_name, csv_rows, head
+from ._files import csv_header, csv_rows
 from .records import OrgRef, Rejected, SupplierProfileRecord
 
 FORMAT = "profiles"
@@ -21,10 +21,7 @@ REQUIRED = {"id", "name", "description"}
 
 def sniff(path: Path) -> bool:
     """True for a CSV whose header has at least ``id``, ``name`` and ``description``."""
-    if not base_name(path).endswith(".csv"):
-        return False
-    first = head(path, 2048).decode("utf-8-sig", "replace").splitlines()[:1]
-    return bool(first) and {c.strip() for c in first[0].split(",")} >= REQUIRED
+    return csv_header(path) >= REQUIRED
 
 
 def _org(raw_id: str, name: str, scheme: str | None, country: str | None) -> OrgRef:

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from . import normalize as nz
-from ._files import base_name, csv_rows, head
+from ._files import csv_header, csv_rows
 from .records import OrgRef, Rejected, SupplierProfileRecord
 
 CATEGORIES_FORMAT = "sirene-categories"
@@ -24,21 +24,14 @@ _ESTABLISHMENT_COLUMNS = {
 }
 
 
-def _header(path: Path) -> set[str]:
-    if not base_name(path).endswith(".csv"):
-        return set()
-    first = head(path, 2048).decode("utf-8-sig", "replace").splitlines()[:1]
-    return {c.strip() for c in first[0].split(",")} if first else set()
-
-
 def sniff_categories(path: Path) -> bool:
     """True for a Sirene legal-unit extract with ``categorieEntreprise``."""
-    return _header(path) >= _CATEGORY_COLUMNS
+    return csv_header(path) >= _CATEGORY_COLUMNS
 
 
 def sniff_establishments(path: Path) -> bool:
     """True for a Sirene establishment extract with NAF code and postcode."""
-    return _header(path) >= _ESTABLISHMENT_COLUMNS
+    return csv_header(path) >= _ESTABLISHMENT_COLUMNS
 
 
 def _org(raw: str) -> OrgRef | None:

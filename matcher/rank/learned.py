@@ -9,16 +9,12 @@ listwise objective optimises the top of each need's list, which is what HR@k and
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from datetime import date
 
 import lightgbm as lgb
 import numpy as np
 
-from ..index.build import MatchIndex
-from ..index.corpus import Corpus
-from ..index.lexical import LexicalIndex
-from ..index.vectors import ExactIndex
+from ..index.build import MatchIndex, index_before
 from .features import FEATURES, FeatureBuilder, NeedQuery
 
 #: Features used by default. Supplier activity (n_awards, recency) is left out: on a validation
@@ -96,19 +92,6 @@ class LearnedRanker:
         return [(cands[i], float(scores[i]), X[i]) for i in order]
 
 
-def _before(index: MatchIndex, cut: date) -> MatchIndex:
-    rows = [i for i, p in enumerate(index.corpus.procurements) if p.date and p.date < cut]
-    procs = [index.corpus.procurements[i] for i in rows]
-    return replace(
-        index,
-        corpus=Corpus(procs, index.corpus.suppliers),
-        procurement_vectors=ExactIndex(
-            index.procurement_vectors.matrix[np.array(rows, dtype=np.int64)]
-        ),
-        lexical=LexicalIndex().fit([p.text for p in procs]),
-    )
-
-
 def rolling_windows(
     index: MatchIndex,
     embed: Callable[[list[str], list[list[str]]], np.ndarray],
@@ -145,5 +128,5 @@ def rolling_windows(
             )  # fmt: skip
             for p, v in zip(procs, vectors, strict=True)
         ]
-        windows.append((_before(index, lo), needs))
+        windows.append((index_before(index, lo), needs))
     return windows
