@@ -16,8 +16,9 @@ from .exceptions import (
 )
 from .index import build_index, load_index
 from .ingest import ingest_file, ingest_paths
+from .lookup import get_procurement, get_supplier
 from .schemas import MatchFilters, MatchRequest, MatchResponse
-from .service import Matcher, get_procurement, get_supplier, health
+from .service import Matcher, health
 from .settings import Settings, get_settings
 from .store.db import migrate, session_scope
 

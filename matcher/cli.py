@@ -20,13 +20,18 @@ from .evaluate.run import METHOD_NAMES, run_evaluation, train_ranker
 from .exceptions import InnomatchError
 from .index import build_index
 from .ingest import FileReport, ingest_paths
+from .innovation.table import build_potentials
 from .schemas import MatchFilters, MatchRequest
 from .service import Matcher
 from .settings import get_settings
+from .stats_cli import stats_app
 from .store.db import migrate, session_scope
 
 app = typer.Typer(help="innomatch: find suppliers for a public need, before tendering.",
                   no_args_is_help=True, pretty_exceptions_enable=False)  # fmt: skip
+
+
+app.add_typer(stats_app, name="stats")
 
 
 @app.callback()
@@ -99,9 +104,10 @@ def build() -> None:
     migrate(settings.database_url)
     try:
         index = build_index(settings, progress=_progress)
+        table = build_potentials(settings, index)
     except InnomatchError as exc:
         _fail(str(exc))
-    typer.echo(json.dumps(index.manifest(), indent=2))
+    typer.echo(json.dumps({**index.manifest(), "innovation_scored": len(table.by_pos)}, indent=2))
 
 
 @app.command()
@@ -111,12 +117,16 @@ def match(
     k: Annotated[int, typer.Option("--k", help="How many suppliers")] = 10,
     region: Annotated[str | None, typer.Option(help="Place of delivery, e.g. FR-D75")] = None,
     country: Annotated[str | None, typer.Option(help="Only suppliers from this country")] = None,
+    innovation_weight: Annotated[
+        float, typer.Option(help="Weight of innovation potential in the ranking, 0..1")
+    ] = 0.0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
-    """Rank suppliers for a need and show why."""
+    """Rank suppliers for a need and show why, with innovation potential."""
     try:
         request = MatchRequest(text=text, cpv=cpv or [], k=k, region=region,
-                               filters=MatchFilters(country=country))  # fmt: skip
+                               filters=MatchFilters(country=country),
+                               innovation_weight=innovation_weight)  # fmt: skip
         result = Matcher(get_settings()).match(request)
     except ValidationError as exc:
         _fail("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
@@ -127,10 +137,14 @@ def match(
         return
     label = "inferred" if result.cpv_inferred else "given"
     typer.echo(f"CPV ({label}): {', '.join(result.query_cpv) or '-'}   {result.took_ms:.0f} ms")
+    if (need := result.need_innovation) is not None:
+        typer.echo(f"innovation potential of the need: {need.level} ({need.score:.2f}); "
+                   f"suggested route: {need.route} - {'; '.join(need.route_reasons)}")  # fmt: skip
     for m in result.results:
         parts = ", ".join(f"{s.name} {s.contribution:.2f}" for s in m.signals if s.contribution)
+        pot = f"  innovation {m.innovation.score:.0f}/100" if m.innovation else ""
         typer.echo(f"{m.rank:>2}. {m.score:.3f}  {m.name}  [{', '.join(m.identifiers[:1])}]  "
-                   f"{m.n_awards} awards  ({parts})")  # fmt: skip
+                   f"{m.n_awards} awards  ({parts}){pot}")  # fmt: skip
         for e in m.evidence[:2]:
             typer.echo(
                 f"      - {e.title[:90]}  ({e.buyer or '?'}, {e.date or 'undated'}, sim {e.similarity:.2f})"

@@ -6,6 +6,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from .innovation.schemas import NeedInnovationOut, SupplierInnovationOut
 from .vocab import cpv_vocabulary
 
 
@@ -33,6 +34,10 @@ class MatchRequest(BaseModel):
     value: float | None = Field(default=None, gt=0, description="Estimated value, EUR")
     k: int = Field(default=10, ge=1, le=100, description="How many suppliers to return")
     filters: MatchFilters = Field(default_factory=MatchFilters)
+    innovation_weight: float = Field(
+        default=0.0, ge=0.0, le=1.0,
+        description="Weight of supplier innovation potential in the ranking (0 = pure fit)",
+    )  # fmt: skip
 
     @field_validator("text")
     @classmethod
@@ -83,6 +88,10 @@ class SupplierMatch(BaseModel):
     matching_cpv: list[str]
     evidence: list[EvidenceContract]
     n_awards: int
+    fit_score: float = Field(description="The fit alone: the sum of the signals' contributions")
+    innovation: SupplierInnovationOut | None = Field(
+        default=None, description="The supplier's innovation potential (0-100, with parts)"
+    )
 
 
 class MatchResponse(BaseModel):
@@ -94,6 +103,10 @@ class MatchResponse(BaseModel):
     model: str
     index_built_at: str
     took_ms: float
+    innovation_weight: float = 0.0
+    need_innovation: NeedInnovationOut | None = Field(
+        default=None, description="The need's innovation potential and suggested route"
+    )
 
 
 class AwardOut(BaseModel):
@@ -156,6 +169,7 @@ class SupplierOut(BaseModel):
     other_names: list[str] = Field(
         default_factory=list, description="Names it has under other sources"
     )
+    innovation: SupplierInnovationOut | None = None
 
 
 class ProcurementOut(BaseModel):

@@ -1,6 +1,7 @@
 """The library's front door: one function per use, each returning a schema.
 
 The API and the CLI call these and nothing deeper, so both behave the same.
+Look-ups by id live in ``lookup``; this module holds matching, statistics and health.
 """
 
 from __future__ import annotations
@@ -8,33 +9,41 @@ from __future__ import annotations
 import threading
 import time
 
+import numpy as np
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 from threadpoolctl import threadpool_limits
 
 from .embed import Embedder, load_embedder
-from .exceptions import NotFoundError
 from .index import MatchIndex, load_index
 from .index.corpus import need_text
-from .rank import CaseBasedRanker, Query
+from .index.vectors import top_k
+from .innovation.need import need_potential
+from .innovation.schemas import (
+    InnovationStats,
+    NeedInnovationOut,
+    ShareEstimate,
+    SupplierInnovationOut,
+)
+from .innovation.stats import innovation_stats
+from .innovation.supplier import SupplierPotential
+from .innovation.table import PotentialTable, build_potentials, load_potentials
+from .rank import Candidate, CaseBasedRanker, Query
 from .schemas import (
-    AwardOut,
     EvidenceContract,
     Health,
     MatchRequest,
     MatchResponse,
-    ProcurementOut,
-    PurchaseOut,
     Signal,
-    SignalOut,
     SupplierMatch,
-    SupplierOut,
 )
 from .settings import Settings
 from .store.db import is_migrated
-from .store.models import Award, Identifier, Organisation, Procurement, Purchase
-from .store.models import Signal as SignalRow
+from .store.models import Award, Procurement
 from .vocab import cpv_vocabulary
+
+#: Candidates and similar past procurements the need's market view is read from.
+_POOL = 50
 
 
 class Matcher:
@@ -46,6 +55,9 @@ class Matcher:
         self._lock = threading.Lock()
         self._index: MatchIndex | None = None
         self._ranker: CaseBasedRanker | None = None
+        self._potentials: PotentialTable | None = None
+        #: Share estimates by store state (count and last id of procurements): seconds to train.
+        self._estimates: dict[tuple[int, int], ShareEstimate] = {}
 
     @property
     def embedder(self) -> Embedder:
@@ -66,9 +78,18 @@ class Matcher:
                 # Matching does small matrix-vector products; multi-threaded BLAS only fights the
                 # embedder's OpenMP threads for the cores (measured: p50 34 -> 16 ms, p99 125 -> 31).
                 threadpool_limits(limits=1, user_api="blas")
-                self._index = load_index(self.settings.index_dir)
-                self._ranker = CaseBasedRanker().fit(self._index)
+                index = load_index(self.settings.index_dir)
+                # Scores saved by `innomatch build`; an index built without them gets them now.
+                self._potentials = load_potentials(self.settings.index_dir, index) or (
+                    build_potentials(self.settings, index)
+                )
+                self._index, self._ranker = index, CaseBasedRanker().fit(index)
             return self._ranker
+
+    def potential(self, supplier_pos: int) -> SupplierPotential | None:
+        """The innovation potential of the supplier at ``supplier_pos`` of the loaded index."""
+        self.ranker()
+        return self._potentials.by_pos.get(supplier_pos) if self._potentials else None
 
     def warm_up(self) -> None:
         """Load the index, the ranker and the query model now (the first match is then fast)."""
@@ -78,7 +99,7 @@ class Matcher:
     def reload(self) -> None:
         """Forget the loaded index so the next call reads the newest build."""
         with self._lock:
-            self._index = self._ranker = None
+            self._index = self._ranker = self._potentials = None
 
     def index_ready(self) -> bool:
         """True if an index is loaded or can be."""
@@ -97,7 +118,14 @@ class Matcher:
             buyer_id=request.buyer_id, country=request.filters.country,
             supplier_region=request.filters.region, with_awards_only=request.filters.with_awards_only,
         )  # fmt: skip
-        ranked, query_cpv, inferred = ranker.rank(query, request.k)
+        # A wider pool than asked: the need's untapped supply is read from it, and an innovation
+        # weight may lift a firm from below the first k.
+        pool, query_cpv, inferred = ranker.rank(query, max(request.k, _POOL))
+        w = request.innovation_weight
+        ranked = (
+            sorted(pool, key=lambda c: -self._blend(c, w))[: request.k] if w else pool[: request.k]
+        )
+        need = self._need(ranker, query.vector, request.text, pool)
         results = []
         for rank, c in enumerate(ranked, start=1):
             s = index.corpus.suppliers[c.supplier_pos]
@@ -132,7 +160,11 @@ class Matcher:
                     name=s.name,
                     country=s.country,
                     identifiers=[f"{a}:{b}" for a, b in s.identifiers],
-                    score=round(c.score, 4),
+                    score=round(self._blend(c, w), 4),
+                    fit_score=round(c.score, 4),
+                    innovation=SupplierInnovationOut.of(p)
+                    if (p := self.potential(c.supplier_pos))
+                    else None,
                     signals=signals,
                     matching_cpv=c.matching_cpv,
                     evidence=evidence,
@@ -142,102 +174,42 @@ class Matcher:
         return MatchResponse(
             query_cpv=query_cpv, cpv_inferred=inferred, results=results, model=index.model_name,
             index_built_at=index.built_at, took_ms=round((time.perf_counter() - start) * 1000, 2),
+            innovation_weight=w, need_innovation=need,
         )  # fmt: skip
 
+    def _blend(self, c: Candidate, weight: float) -> float:
+        """Fit blended with innovation potential: ``(1 - w) fit + w potential / 100``."""
+        if not weight:
+            return c.score
+        p = self.potential(c.supplier_pos)
+        return (1.0 - weight) * c.score + weight * (p.score / 100.0 if p else 0.0)
 
-def _award_out(a: Award, proc: Procurement, supplier: Organisation) -> AwardOut:
-    return AwardOut(
-        procurement_id=proc.id, procurement_title=proc.title, supplier_id=supplier.id,
-        supplier_name=supplier.name, lot=a.lot, value=a.value, currency=a.currency, date=a.date,
-        n_tenders=a.n_tenders,
-    )  # fmt: skip
-
-
-def _find_org(session: Session, key: str) -> Organisation | None:
-    org: Organisation | None = None
-    if key.isdigit():
-        org = session.get(Organisation, int(key))
-    else:
-        scheme, _, value = key.partition(":")
-        ident = session.scalar(
-            select(Identifier).where(Identifier.scheme == scheme, Identifier.value == value)
-        ) if value else None  # fmt: skip
-        org = ident.organisation if ident else None
-    # An organisation merged by entity resolution answers as the one it was merged into.
-    while org is not None and org.merged_into_id is not None:
-        org = session.get(Organisation, org.merged_into_id)
-    return org
+    def _need(self, ranker: CaseBasedRanker, vector: np.ndarray, text: str,
+              pool: list[Candidate]) -> NeedInnovationOut:  # fmt: skip
+        index = ranker.index_
+        rows, top = top_k(index.procurement_vectors.scores(vector), _POOL)
+        rel = ranker.relevance(top)
+        similar = [index.corpus.procurements[r] for r, v in zip(rows, rel, strict=True) if v > 0]
+        candidates = [
+            (index.corpus.suppliers[c.supplier_pos].name, c.signals.get("similar_contracts", 0) > 0,
+             self.potential(c.supplier_pos)) for c in pool
+        ]  # fmt: skip
+        best = float(rel[0]) if len(rel) else 0.0
+        return NeedInnovationOut.of(need_potential(text, similar, best, candidates))
 
 
-def get_supplier(session: Session, key: str, max_awards: int = 50) -> SupplierOut:
-    """A supplier by internal id or by ``SCHEME:value`` (e.g. ``FR-SIREN:123456789``).
+def innovation_statistics(session: Session, matcher: Matcher, by: str = "year",
+                          limit: int = 20) -> InnovationStats:  # fmt: skip
+    """The innovative share by ``by``, with the classifier estimate cached per store state.
 
     Raises:
-        NotFoundError: if no organisation matches.
+        InvalidInputError: if ``by`` is not year, buyer, region or cpv.
     """
-    org = _find_org(session, key)
-    if org is None:
-        raise NotFoundError(f"no supplier {key!r}")
-    n = session.scalar(select(func.count()).select_from(Award).where(Award.supplier_id == org.id))
-    awards = session.scalars(
-        select(Award).where(Award.supplier_id == org.id)
-        .options(selectinload(Award.procurement))
-        .order_by(Award.date.desc().nulls_last(), Award.id.desc()).limit(max_awards)
-    ).all()  # fmt: skip
-    n_purchases = session.scalar(
-        select(func.count()).select_from(Purchase).where(Purchase.supplier_id == org.id)
-    )
-    purchases = session.scalars(
-        select(Purchase).where(Purchase.supplier_id == org.id)
-        .order_by(Purchase.date.desc().nulls_last()).limit(max_awards)
-    ).all()  # fmt: skip
-    signals = session.scalars(
-        select(SignalRow)
-        .where(SignalRow.organisation_id == org.id)
-        .order_by(SignalRow.year, SignalRow.id)
-    ).all()
-    merged = session.execute(
-        select(Organisation.id, Organisation.name).where(Organisation.merged_into_id == org.id)
-    ).all()
-    merged_from = [m.id for m in merged]
-    history = {str(n["name"]) for n in org.names or [] if n.get("name")}
-    merged_names = {str(m.name) for m in merged if m.name}
-    other_names = sorted((merged_names | history) - {org.name or ""})
-    return SupplierOut(
-        size_class=org.size_class, registration_date=org.registration_date, status=org.status,
-        n_purchases=n_purchases or 0, merged_from=merged_from, other_names=other_names,
-        purchases=[PurchaseOut(buyer_id=p.buyer_id, buying_unit=p.buying_unit,
-                               account_code=p.account_code, account_name=p.account_name,
-                               amount=p.amount, date=p.date) for p in purchases],
-        signals=[SignalOut(kind=x.kind, source=x.source, year=x.year, date=x.date, value=x.value)
-                 for x in signals],
-        id=org.id, name=org.name, country=org.country, region=org.region,
-        identifiers=[f"{i.scheme}:{i.value}" for i in org.identifiers],
-        industry_codes=list(org.industry_codes or []), profile=org.profile, website=org.website,
-        n_awards=n or 0, awards=[_award_out(a, a.procurement, org) for a in awards],
-    )  # fmt: skip
-
-
-def get_procurement(session: Session, procurement_id: int) -> ProcurementOut:
-    """A procurement with its awards.
-
-    Raises:
-        NotFoundError: if there is no such procurement.
-    """
-    p = session.get(Procurement, procurement_id)
-    if p is None:
-        raise NotFoundError(f"no procurement {procurement_id}")
-    vocab = cpv_vocabulary()
-    codes = [c for c in [p.cpv_main, *(p.cpv_additional or [])] if c]
-    return ProcurementOut(
-        id=p.id, source=p.source, source_id=p.source_id, title=p.title, description=p.description,
-        buyer_id=p.buyer_id, buyer_name=p.buyer.name if p.buyer else None, cpv_main=p.cpv_main,
-        cpv_additional=list(p.cpv_additional or []),
-        cpv_labels={c: vocab.label(c) or "" for c in codes if c in vocab},
-        value=p.value, currency=p.currency, date=p.date, place_name=p.place_name, region=p.region,
-        procedure=p.procedure,
-        awards=[_award_out(a, p, a.supplier) for a in p.awards],
-    )  # fmt: skip
+    n, last = session.execute(select(func.count(), func.max(Procurement.id))).one()
+    key = (int(n or 0), int(last or 0))
+    stats = innovation_stats(session, by, limit, matcher._estimates.get(key))
+    matcher._estimates = {key: stats.estimate}
+    return stats
 
 
 def health(session: Session, matcher: Matcher) -> Health:

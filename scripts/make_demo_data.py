@@ -52,9 +52,23 @@ def ytj_profiles(src: Path, dest: Path) -> int:
                 "description": ". ".join(x for x in (descs.get("1"), descs.get("3")) if x),
                 "industry_codes": f"TOL2008:{line['type']}" if line.get("type") else "",
                 "region": city.title(), "website": "", "country": "FI",
+                "registration_date": c.get("registrationDate") or "",
             })  # fmt: skip
     with dest.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return len(rows)
+
+
+def funding_subset(src: Path, dest: Path, ids: set[str]) -> int:
+    """The Business Finland rows of the demo's Finnish companies, columns as published."""
+    with src.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        rows = [r for r in reader if (r.get("Y-tunnus") or "").strip() in ids]
+        fields = list(reader.fieldnames or [])
+    with dest.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=fields)
         writer.writeheader()
         writer.writerows(rows)
     return len(rows)
@@ -79,7 +93,15 @@ def main() -> None:
         SHARED / "ytj-sample" / "ytj_cache.json", OUT / "profiles" / "fi_companies.csv"
     )
     shutil.copy(SHARED / "ytj-sample" / "SOURCES.md", OUT / "profiles" / "SOURCES.md")
-    print(f"demo data written to {OUT} ({n} profiles)")
+    (OUT / "business-finland").mkdir(exist_ok=True)
+    with (OUT / "profiles" / "fi_companies.csv").open(encoding="utf-8") as fh:
+        ids = {r["id"] for r in csv.DictReader(fh)}
+    with (OUT / "hilma-2014" / "awards_2014.csv").open(encoding="utf-8") as fh:
+        ids |= {r["winner_business_id"].strip() for r in csv.DictReader(fh)} - {""}
+    m = funding_subset(SHARED / "business-finland" / "BFData.csv",
+                       OUT / "business-finland" / "funding.csv", ids)  # fmt: skip
+    shutil.copy(SHARED / "business-finland" / "SOURCES.md", OUT / "business-finland" / "SOURCES.md")
+    print(f"demo data written to {OUT} ({n} profiles, {m} funding rows)")
 
 
 if __name__ == "__main__":

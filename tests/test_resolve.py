@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from matcher.exceptions import ConflictError
 from matcher.ingest import ingest_paths
+from matcher.lookup import get_supplier
 from matcher.resolve import comparable, propose, resolve, undo
-from matcher.service import get_supplier
 from matcher.store.db import session_scope
 from matcher.store.models import MergeLog
 

@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..innovation.flags import Flag, innovation_flag
 from ..store.models import Award, Organisation, Procurement, Purchase
 from ..vocab.cpv import CpvVocabulary
 
@@ -28,6 +29,10 @@ class ProcurementDoc:
     currency: str | None
     region: str | None
     winners: list[int] = field(default_factory=list)
+    #: Tenders received (the largest count over its lots), where the source records it.
+    n_tenders: int | None = None
+    #: Why it counts as innovative, if it does (the buyer's declaration or the route).
+    flag: Flag | None = None
 
 
 @dataclass
@@ -89,9 +94,14 @@ def load_corpus(session: Session, vocab: CpvVocabulary, max_words: int = 96) -> 
     """Load every procurement (with winners) and every supplier from the store."""
     orgs = {o.id: o for o in session.scalars(select(Organisation))}
     winners: dict[int, list[int]] = defaultdict(list)
-    for pid, sid in session.execute(select(Award.procurement_id, Award.supplier_id)):
+    tenders: dict[int, int] = {}
+    for pid, sid, n in session.execute(
+        select(Award.procurement_id, Award.supplier_id, Award.n_tenders)
+    ):
         if sid not in winners[pid]:
             winners[pid].append(sid)
+        if n:
+            tenders[pid] = max(tenders.get(pid, 0), n)
     procs = []
     for p in session.scalars(select(Procurement).order_by(Procurement.id)):
         cpv = [c for c in [p.cpv_main, *(p.cpv_additional or [])] if c]
@@ -102,7 +112,8 @@ def load_corpus(session: Session, vocab: CpvVocabulary, max_words: int = 96) -> 
                 text=procurement_text(p.title, p.description, cpv, vocab, max_words),
                 buyer_id=p.buyer_id, buyer_name=buyer.name if buyer else None, cpv=cpv,
                 date=p.date, value=p.value, currency=p.currency, region=p.region,
-                winners=winners.get(p.id, []),
+                winners=winners.get(p.id, []), n_tenders=tenders.get(p.id),
+                flag=innovation_flag(p.innovation, p.procedure, cpv),
             )
         )  # fmt: skip
     won = {sid for ws in winners.values() for sid in ws}

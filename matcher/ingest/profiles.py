@@ -1,7 +1,7 @@
 """Reader for a generic supplier-profile CSV.
 
 Columns: ``id, name, description, industry_codes, region, website`` (``industry_codes``
-separated by ``;`` or ``|``), optionally ``id_scheme`` and ``country``. Ids are recognised as
+separated by ``;`` or ``|``), optionally ``id_scheme``, ``country`` and ``registration_date``. Ids are recognised as
 Y-tunnus or SIREN/SIRET when they validate; otherwise they are kept as the profile's own id.
 """
 
@@ -55,5 +55,6 @@ def read(path: Path) -> Iterator[SupplierProfileRecord | Rejected]:
             industry_codes=codes,
             region=(row.get("region") or "").strip() or None,
             website=(row.get("website") or "").strip() or None,
+            registration_date=nz.parse_date(row.get("registration_date")),
             raw=row,
         )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
 
@@ -14,15 +12,6 @@ from matcher.service import Matcher
 from matcher.settings import Settings
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def client(
-    demo_settings: Settings, demo_index: MatchIndex, embedder: Embedder
-) -> Iterator[TestClient]:
-    app = create_app(demo_settings, Matcher(demo_settings, embedder=embedder))
-    with TestClient(app) as c:
-        yield c
 
 
 def test_health(client: TestClient, demo_index: MatchIndex) -> None:

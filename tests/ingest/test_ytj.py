@@ -43,7 +43,7 @@ def test_sole_traders_are_skipped(tmp_path: Path, shared_data: Path, db_url: str
 
 
 def test_name_history_and_status_reach_the_supplier_view(shared_data: Path, db_url: str) -> None:
-    from matcher.service import get_supplier
+    from matcher.lookup import get_supplier
 
     ingest_paths(db_url, [shared_data / "ytj-sample" / "ytj_cache.json"])
     with session_scope(db_url) as s:

@@ -1,0 +1,81 @@
+"""Novelty of each supplier's offering against the typical winner of its market, in embedding space.
+
+A market is a CPV division (two digits). Its centre is the mean vector of its contracts; a
+supplier's position is the mean of its won contracts and its own profile. The novelty value is
+the percentile of the supplier's distance to its market's centre among the suppliers of that
+market, so a firm is compared with its own market, not with cleaning firms when it sells software.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+import numpy as np
+
+from ..index.build import MatchIndex
+
+Novelty = tuple[float, float, list[str]]
+_MIN_MARKET = 5  # suppliers; smaller markets are ranked against everyone
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    n = np.linalg.norm(v, axis=-1, keepdims=True)
+    return v / np.where(n == 0, 1.0, n)
+
+
+def novelty_scores(index: MatchIndex, max_rows: int = 20) -> dict[int, Novelty]:
+    """Novelty per supplier position in ``index.corpus.suppliers``.
+
+    Suppliers with neither a won contract nor a profile are left out (nothing to place).
+    """
+    procs = index.corpus.procurements
+    mat = index.procurement_vectors.matrix.astype(np.float32)
+    won: dict[int, list[int]] = defaultdict(list)
+    pos_of = {s.id: i for i, s in enumerate(index.corpus.suppliers)}
+    for row, p in enumerate(procs):
+        for sid in p.winners:
+            if sid in pos_of:
+                won[pos_of[sid]].append(row)
+    division_rows: dict[str, list[int]] = defaultdict(list)
+    for row, p in enumerate(procs):
+        if p.cpv:
+            division_rows[p.cpv[0][:2]].append(row)
+    centres = {d: _unit(mat[rows].mean(axis=0)) for d, rows in division_rows.items()}
+    profile_of = {int(pos): r for r, pos in enumerate(index.profile_rows)}
+    prof = index.profile_vectors.matrix.astype(np.float32)
+
+    placed: dict[int, tuple[str, float, int]] = {}
+    for pos in set(won) | set(profile_of):
+        rows = won.get(pos, [])[:max_rows]
+        vecs = [mat[r] for r in rows]
+        if pos in profile_of:
+            vecs.append(prof[profile_of[pos]])
+        if not vecs:
+            continue
+        centre = _unit(np.mean(vecs, axis=0))
+        divisions = Counter(procs[r].cpv[0][:2] for r in rows if procs[r].cpv)
+        if not divisions:
+            # A profile-only firm belongs to the market of the contracts nearest its profile.
+            near = np.argsort(-(mat @ centre))[:10]
+            divisions = Counter(procs[r].cpv[0][:2] for r in near if procs[r].cpv)
+        if not divisions:
+            continue
+        market = divisions.most_common(1)[0][0]
+        placed[pos] = (market, 1.0 - float(centre @ centres[market]), len(vecs))
+
+    by_market: dict[str, list[float]] = defaultdict(list)
+    for market, dist, _n in placed.values():
+        by_market[market].append(dist)
+    everyone = np.sort(np.array([d for _m, d, _n in placed.values()]))
+    sorted_markets = {m: np.sort(np.array(v)) for m, v in by_market.items()}
+    out: dict[int, Novelty] = {}
+    for pos, (market, dist, n) in placed.items():
+        peers = sorted_markets[market] if len(by_market[market]) >= _MIN_MARKET else everyone
+        pct = float(np.searchsorted(peers, dist, side="left")) / max(1, len(peers) - 1)
+        value = min(1.0, pct)
+        where = f"CPV division {market}" if len(by_market[market]) >= _MIN_MARKET else "all markets"
+        out[pos] = (round(value, 4), min(1.0, n / 3.0), [
+            f"distance {dist:.3f} to the typical contract of CPV division {market}; farther than "
+            f"{value:.0%} of the {len(peers)} suppliers of {where}", f"placed by {n} text(s)",
+        ])  # fmt: skip
+    return out

@@ -1,0 +1,64 @@
+"""Every indexed supplier's innovation potential, computed after ``build`` and saved beside the index."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import joblib
+
+from ..index.build import MatchIndex
+from ..settings import Settings
+from ..store.db import session_scope
+from .facts import load_facts
+from .novelty import novelty_scores
+from .supplier import SupplierPotential, supplier_potential
+
+log = logging.getLogger(__name__)
+_FILE = "innovation.joblib"
+
+
+@dataclass
+class PotentialTable:
+    """Supplier position in the index -> innovation potential, with provenance."""
+
+    by_pos: dict[int, SupplierPotential]
+    index_built_at: str
+    computed_at: str
+    as_of: date
+
+
+def build_potentials(settings: Settings, index: MatchIndex, as_of: date | None = None,
+                     save: bool = True) -> PotentialTable:  # fmt: skip
+    """Score every supplier of ``index`` from the store's facts and the index's vectors."""
+    as_of = as_of or date.today()
+    ids = {s.id for s in index.corpus.suppliers}
+    with session_scope(settings.database_url) as session:
+        facts = load_facts(session, ids)
+    novelty = novelty_scores(index)
+    by_pos = {
+        pos: supplier_potential(facts[s.id], novelty.get(pos), as_of)
+        for pos, s in enumerate(index.corpus.suppliers)
+        if s.id in facts
+    }
+    table = PotentialTable(
+        by_pos, index.built_at, datetime.now().isoformat(timespec="seconds"), as_of
+    )
+    if save:
+        settings.index_dir.mkdir(parents=True, exist_ok=True)
+        tmp = settings.index_dir / (_FILE + ".tmp")
+        joblib.dump(table, tmp)
+        tmp.replace(settings.index_dir / _FILE)
+    log.info("innovation potential of %d suppliers computed", len(by_pos))
+    return table
+
+
+def load_potentials(folder: Path, index: MatchIndex) -> PotentialTable | None:
+    """The saved table if it belongs to ``index`` (same build), else None."""
+    path = folder / _FILE
+    if not path.is_file():
+        return None
+    table: PotentialTable = joblib.load(path)
+    return table if table.index_built_at == index.built_at else None
