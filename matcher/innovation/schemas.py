@@ -112,7 +112,7 @@ class ShareEstimate(BaseModel):
     n_total: int = 0
     cv_auc: float | None = Field(default=None, description="held-out ROC AUC of the classifier")
     c: float | None = Field(default=None, description="estimated P(flagged | innovative)")
-    reliable: bool = Field(default=False, description="held-out AUC >= 0.8 and >= 20 flagged")
+    reliable: bool = Field(default=False, description="held-out AUC >= 0.8 and >= 50 flagged")
     method: str = ""
 
 

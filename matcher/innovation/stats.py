@@ -29,6 +29,7 @@ from .schemas import InnovationStats, ShareEstimate, ShareRow
 TARGET = 0.10
 GROUPINGS = ("year", "buyer", "region", "cpv")
 _MIN_POSITIVE = 5
+_MIN_RELIABLE = 50
 
 
 @dataclass
@@ -111,14 +112,18 @@ def estimate_share(texts: list[str], labels: np.ndarray, n_boot: int = 200,
 
     auc = float(roc_auc_score(labels, prob))
     c = float(prob[labels == 1].mean())
-    reliable = auc >= 0.8 and n_pos >= 20
-    short = [f"{n_pos} flagged procurements (20 needed)"] if n_pos < 20 else []
+    # With few positives the held-out probabilities shrink toward the base rate, c is then
+    # underestimated and the share overestimated: below 50 flagged the figure is not trusted.
+    reliable = auc >= 0.8 and n_pos >= _MIN_RELIABLE
+    short = (
+        [f"{n_pos} flagged procurements ({_MIN_RELIABLE} needed)"] if n_pos < _MIN_RELIABLE else []
+    )
     if auc < 0.8:
         short.append(f"held-out AUC {auc:.2f} (0.8 needed)")
     why = (f"estimate from {n_pos} flagged of {n} procurements; the interval covers sampling "
            "only, not a violated missing-at-random assumption") if reliable else (
            f"UNRELIABLE: {' and '.join(short)}: too little to learn what an innovative notice "
-           "reads like")  # fmt: skip
+           "reads like; with few flags c is underestimated, so the share is biased upwards")  # fmt: skip
     return ShareEstimate(
         available=True, share=round(share, 4),
         low=round(float(np.percentile(boots, 2.5)), 4) if len(boots) else None,
