@@ -41,3 +41,11 @@ class IndexNotBuiltError(ConflictError):
 
 class EmbedderError(InnomatchError):
     """Raised if an embedding backend cannot be loaded (unknown name, missing weights)."""
+
+
+class AuthenticationError(InnomatchError):
+    """Raised if a request needs an account and carries no valid session, key or password."""
+
+
+class PermissionDeniedError(InnomatchError):
+    """Raised if a signed-in user asks to read or change what is not theirs (a need, a shortlist)."""

@@ -16,7 +16,7 @@ from threadpoolctl import threadpool_limits
 
 from .embed import Embedder, load_embedder
 from .index import MatchIndex, load_index
-from .index.corpus import need_text
+from .index.corpus import ProcurementDoc, need_text
 from .index.vectors import top_k
 from .innovation.need import need_potential
 from .innovation.schemas import (
@@ -184,17 +184,45 @@ class Matcher:
         p = self.potential(c.supplier_pos)
         return (1.0 - weight) * c.score + weight * (p.score / 100.0 if p else 0.0)
 
-    def _need(self, ranker: CaseBasedRanker, vector: np.ndarray, text: str,
-              pool: list[Candidate]) -> NeedInnovationOut:  # fmt: skip
+    def _similar(
+        self, ranker: CaseBasedRanker, vector: np.ndarray
+    ) -> tuple[list[ProcurementDoc], float]:
+        """Past procurements above the calibrated floor, nearest first, and the best relevance."""
         index = ranker.index_
         rows, top = top_k(index.procurement_vectors.scores(vector), _POOL)
         rel = ranker.relevance(top)
         similar = [index.corpus.procurements[r] for r, v in zip(rows, rel, strict=True) if v > 0]
+        return similar, float(rel[0]) if len(rel) else 0.0
+
+    def similar_procurements(self, text: str, cpv: list[str] | None = None) -> list[ProcurementDoc]:
+        """Past procurements similar to a need (the market view reads these)."""
+        ranker = self.ranker()
+        vector = self.embedder.embed_query(need_text(text, cpv or [], cpv_vocabulary()))
+        return self._similar(ranker, vector)[0]
+
+    def suggest_cpv(self, text: str, n: int = 5) -> list[tuple[str, float]]:
+        """CPV codes for a need's text: the main codes of the 20 nearest past contracts, each
+        with its share of their relevance-weighted votes (best first)."""
+        ranker = self.ranker()
+        sims = ranker.index_.procurement_vectors.scores(self.embedder.embed_query(text))
+        rows, top = top_k(sims, 20)
+        votes: dict[str, float] = {}
+        for row, r in zip(rows, ranker.relevance(top), strict=True):
+            cpv = ranker.index_.corpus.procurements[row].cpv
+            if cpv:
+                votes[cpv[0]] = votes.get(cpv[0], 0.0) + float(r) + 1e-3
+        total = sum(votes.values()) or 1.0
+        ranked = sorted(votes.items(), key=lambda kv: -kv[1])[:n]
+        return [(code, round(v / total, 3)) for code, v in ranked]
+
+    def _need(self, ranker: CaseBasedRanker, vector: np.ndarray, text: str,
+              pool: list[Candidate]) -> NeedInnovationOut:  # fmt: skip
+        index = ranker.index_
+        similar, best = self._similar(ranker, vector)
         candidates = [
             (index.corpus.suppliers[c.supplier_pos].name, c.signals.get("similar_contracts", 0) > 0,
              self.potential(c.supplier_pos)) for c in pool
         ]  # fmt: skip
-        best = float(rel[0]) if len(rel) else 0.0
         return NeedInnovationOut.of(need_potential(text, similar, best, candidates))
 
 

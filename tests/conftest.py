@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -83,3 +84,21 @@ def demo_index(demo_settings: Settings, embedder: Embedder) -> MatchIndex:
     reports = ingest_paths(demo_settings.database_url, [DEMO])
     assert not [r for r in reports if r.error]
     return build_index(demo_settings, embedder=embedder)
+
+
+@pytest.fixture(scope="module")
+def broker_settings(
+    demo_settings: Settings, demo_index: MatchIndex, tmp_path_factory: pytest.TempPathFactory
+) -> Settings:
+    """The demo store copied for one test module (needs and accounts written there stay there),
+    over the same built index."""
+    src = demo_settings.database_url.removeprefix("sqlite:///")
+    dst = tmp_path_factory.mktemp("broker") / "broker.db"
+    with sqlite3.connect(src) as a, sqlite3.connect(dst) as b:
+        a.backup(b)
+    return demo_settings.model_copy(update={"database_url": f"sqlite:///{dst}"})
+
+
+#: Demo buyers with their NUTS 3 regions (HILMA 2014 buyers in the bundled data).
+DEMO_BUYERS = {"Vantaan kaupunki": "FI1B1", "Oulun kaupunki": "FI1D9",
+               "Tampereen Logistiikka Liikelaitos": "FI197"}  # fmt: skip

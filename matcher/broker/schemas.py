@@ -1,0 +1,186 @@
+"""Request and response shapes of the broker workflow: needs, clusters, shortlists, market view."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ..schemas import SupplierMatch
+from ..vocab import cpv_vocabulary
+
+Mark = Literal["shortlisted", "relevant", "not_relevant", "contacted"]
+MARKS: tuple[str, ...] = ("shortlisted", "relevant", "not_relevant", "contacted")
+
+
+class CpvSuggestion(BaseModel):
+    """A CPV code suggested from a need's text, with its share of the nearest contracts' votes."""
+
+    code: str
+    label: str
+    score: float
+
+
+class NeedIn(BaseModel):
+    """A need as a buyer (or a broker on its behalf) records it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=3, max_length=300)
+    description: str = Field(default="", max_length=5000)
+    buyer_id: int | None = Field(default=None, ge=1, description="Required when a broker records")
+    region: str | None = Field(default=None, pattern=r"^[A-Z]{2}[0-9A-Z]{0,3}$", description="NUTS")
+    cpv: list[str] = Field(default_factory=list, max_length=20)
+    budget_min: float | None = Field(default=None, ge=0)
+    budget_max: float | None = Field(default=None, ge=0)
+    start: date | None = None
+    end: date | None = None
+    contact: str = Field(default="", max_length=300)
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, v: str) -> str:
+        if len(v.strip()) < 3:
+            raise ValueError("title must hold at least 3 non-space characters")
+        return v.strip()
+
+    @field_validator("cpv")
+    @classmethod
+    def _cpv(cls, v: list[str]) -> list[str]:
+        return cpv_vocabulary().validate(v)
+
+    @model_validator(mode="after")
+    def _ranges(self) -> NeedIn:
+        lo, hi = self.budget_min, self.budget_max
+        if lo is not None and hi is not None and lo > hi:
+            raise ValueError("budget_min must not exceed budget_max")
+        if self.start and self.end and self.start > self.end:
+            raise ValueError("start must not be after end")
+        return self
+
+
+class NeedPatch(BaseModel):
+    """Fields of a need to change; absent fields stay as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(default=None, min_length=3, max_length=300)
+    description: str | None = Field(default=None, max_length=5000)
+    region: str | None = Field(default=None, pattern=r"^[A-Z]{2}[0-9A-Z]{0,3}$")
+    cpv: list[str] | None = Field(default=None, max_length=20)
+    budget_min: float | None = Field(default=None, ge=0)
+    budget_max: float | None = Field(default=None, ge=0)
+    start: date | None = None
+    end: date | None = None
+    contact: str | None = Field(default=None, max_length=300)
+    status: Literal["open", "closed"] | None = None
+
+    @field_validator("cpv")
+    @classmethod
+    def _cpv(cls, v: list[str] | None) -> list[str] | None:
+        return cpv_vocabulary().validate(v) if v is not None else None
+
+
+class NeedOut(BaseModel):
+    """A recorded need."""
+
+    id: int
+    buyer_id: int
+    buyer_name: str | None
+    region: str | None
+    title: str
+    description: str
+    cpv: list[str]
+    cpv_labels: dict[str, str]
+    cpv_suggested: list[CpvSuggestion]
+    budget_min: float | None
+    budget_max: float | None
+    start: date | None
+    end: date | None
+    contact: str
+    status: str
+    cluster_id: int | None
+    created_at: datetime | None
+    updated_at: datetime | None
+
+
+class ClusterOut(BaseModel):
+    """Similar needs of several buyers, and why they belong together."""
+
+    id: int
+    label: str
+    reasons: list[str]
+    cohesion: float = Field(description="mean similarity between the members' texts")
+    members: list[NeedOut] = Field(description="the members this user may see")
+    n_hidden: int = Field(description="members of other buyers or regions, not shown")
+
+
+class ShortlistEntryOut(BaseModel):
+    """A supplier kept for a need, with its mark."""
+
+    supplier_id: int
+    supplier_name: str | None
+    identifiers: list[str]
+    mark: str
+    note: str
+    rank_at_mark: int | None
+    updated_at: datetime | None
+
+
+class MarkIn(BaseModel):
+    """A broker's mark on a supplier for a need."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    mark: Mark = "shortlisted"
+    note: str = Field(default="", max_length=2000)
+    rank: int | None = Field(default=None, ge=1, description="Its rank when marked")
+
+
+class ShortlistOut(BaseModel):
+    """The ranking for a need and the suppliers kept from it."""
+
+    need_id: int
+    ranking: list[SupplierMatch]
+    entries: list[ShortlistEntryOut]
+
+
+class Share(BaseModel):
+    """One buyer's or winner's share of the similar past procurements."""
+
+    id: int | None
+    name: str
+    count: int
+    share: float
+
+
+class YearValue(BaseModel):
+    """Similar past procurements of one year: count and total value."""
+
+    year: int
+    n: int
+    value: float
+
+
+class MarketView(BaseModel):
+    """Who bought similar things, who won, with how much competition, and values over time."""
+
+    n_similar: int
+    buyers: list[Share]
+    winners: list[Share]
+    mean_tenders: float | None
+    single_bid_share: float | None
+    n_with_tenders: int
+    by_year: list[YearValue]
+
+
+class UserOut(BaseModel):
+    """An account as shown to itself."""
+
+    id: int
+    email: str
+    role: str
+    organisation_id: int | None
+    organisation_name: str | None
+    region: str | None
