@@ -4,18 +4,34 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
 
-from matcher.exceptions import ConflictError, InnomatchError, InvalidInputError, NotFoundError
+from matcher.broker.accounts import user_for_session
+from matcher.exceptions import (
+    AuthenticationError,
+    ConflictError,
+    InnomatchError,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+)
 from matcher.service import Matcher
 from matcher.settings import Settings, get_settings
+from matcher.store.db import session_scope
 
+from .broker_routes import router as broker_router
+from .deps import SESSION_COOKIE
+from .pages import render
+from .pages import router as pages_router
 from .routes import router
 
-_STATUS = {NotFoundError: 404, ConflictError: 409, InvalidInputError: 422}
+_STATUS = {NotFoundError: 404, ConflictError: 409, InvalidInputError: 422,
+           AuthenticationError: 401, PermissionDeniedError: 403}  # fmt: skip
 
 
 def create_app(settings: Settings | None = None, matcher: Matcher | None = None) -> FastAPI:
@@ -38,13 +54,25 @@ def create_app(settings: Settings | None = None, matcher: Matcher | None = None)
     )
     app.state.settings = settings
     app.include_router(router)
+    app.include_router(broker_router)
+
+    app.include_router(pages_router)
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 
     @app.exception_handler(InnomatchError)
-    async def _innomatch_error(_request: Request, exc: InnomatchError) -> JSONResponse:
+    async def _innomatch_error(request: Request, exc: InnomatchError) -> Response:
         status = next((code for cls, code in _STATUS.items() if isinstance(exc, cls)), 400)
-        return JSONResponse(
-            status_code=status, content={"detail": str(exc), "error": type(exc).__name__}
-        )
+        if request.url.path.startswith("/v1"):
+            return JSONResponse(
+                status_code=status, content={"detail": str(exc), "error": type(exc).__name__}
+            )
+        # Pages answer people: a sign-in page for 401, a readable error page for the rest.
+        if status == 401:
+            return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        with session_scope(settings.database_url) as session:
+            user = user_for_session(session, request.cookies.get(SESSION_COOKIE))
+            return render(request, "error.html", {"status": status, "message": str(exc)}, user,
+                          status)  # fmt: skip
 
     return app
 

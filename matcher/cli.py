@@ -14,6 +14,7 @@ import typer
 from pydantic import ValidationError
 from tqdm import tqdm
 
+from .evaluate.feedback import evaluate_feedback, format_feedback
 from .evaluate.harness import format_table, plot
 from .evaluate.purchases import evaluate_purchases, format_purchases
 from .evaluate.run import METHOD_NAMES, run_evaluation, train_ranker
@@ -26,12 +27,14 @@ from .service import Matcher
 from .settings import get_settings
 from .stats_cli import stats_app
 from .store.db import migrate, session_scope
+from .users_cli import demo_accounts, users_app
 
 app = typer.Typer(help="innomatch: find suppliers for a public need, before tendering.",
                   no_args_is_help=True, pretty_exceptions_enable=False)  # fmt: skip
 
 
 app.add_typer(stats_app, name="stats")
+app.add_typer(users_app, name="user")
 
 
 @app.callback()
@@ -169,6 +172,9 @@ def evaluate(
     purchases: Annotated[
         bool, typer.Option("--purchases", help="Evaluate on purchase invoices instead")
     ] = False,
+    feedback: Annotated[
+        bool, typer.Option("--feedback", help="Evaluate on the brokers' shortlist marks instead")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
     plot_path: Annotated[Path | None, typer.Option("--plot", help="PNG of HR@k curves")] = None,
 ) -> None:
@@ -179,6 +185,12 @@ def evaluate(
     except ValueError:
         _fail(f"--cut must be a date YYYY-MM-DD, not {cut!r}")
     names = [n.strip() for n in methods.split(",") if n.strip()]
+    if feedback:
+        fb = evaluate_feedback(Matcher(settings))
+        if not fb["needs"]:
+            _fail("no shortlist marks in the store yet: mark suppliers on a need first")
+        typer.echo(json.dumps(fb, indent=2, default=str) if as_json else format_feedback(fb))
+        return
     if purchases:
         report = evaluate_purchases(settings.database_url)
         if not report["split"]["queries"]:
@@ -322,6 +334,8 @@ def demo(
     if any(r.error for r in reports):
         _fail("demo data could not be ingested")
     build()
+    password, emails = demo_accounts(settings.database_url)
+    typer.echo(f"demo accounts {', '.join(emails)}; password for this run: {password}")
     if serve_after:
         serve(None, port)
 

@@ -66,6 +66,17 @@ def create_user(session: Session, email: str, password: str, role: str,
     return user
 
 
+def set_password(user: User, password: str) -> None:
+    """Give ``user`` a new password.
+
+    Raises:
+        InvalidInputError: if it is too short.
+    """
+    if len(password) < _MIN_PASSWORD:
+        raise InvalidInputError(f"password must have at least {_MIN_PASSWORD} characters")
+    user.password_hash = _HASHER.hash(password)
+
+
 def authenticate(session: Session, email: str, password: str) -> User:
     """The account with this e-mail and password.
 

@@ -59,7 +59,9 @@ def mark(session: Session, user: User, need_id: int, supplier_id: int,
         entry = ShortlistEntry(need_id=need.id, supplier_id=supplier_id, rank_at_mark=data.rank,
                                updated_by=user.id)  # fmt: skip
         session.add(entry)
-    entry.mark, entry.note, entry.updated_by = data.mark, data.note.strip(), user.id
+    # An empty note keeps the one written before: changing a mark should not erase it.
+    entry.mark, entry.updated_by = data.mark, user.id
+    entry.note = data.note.strip() or entry.note or ""
     if data.rank is not None and entry.rank_at_mark is None:
         entry.rank_at_mark = data.rank
     session.flush()

@@ -137,6 +137,7 @@ def test_needs_clusters_shortlists_and_access(session: Session, matcher: Matcher
     rows = list(csv.DictReader(io.StringIO(export_csv(session, vantaa, a.id))))
     assert [r["mark"] for r in rows] == ["contacted", "not_relevant"]
     assert rows[0]["supplier_name"] == first.name and rows[0]["note"] == "called"
+    assert rows[1]["note"] == ""
 
     # Closing a need takes it out of its cluster.
     closed = update_need(session, vantaa, a.id, NeedPatch(status="closed"), matcher)
@@ -154,3 +155,21 @@ def test_market_view(session: Session, matcher: Matcher) -> None:
     assert view.n_similar > 10 and view.winners and view.buyers
     assert sum(w.share for w in view.winners) <= 1.0 + 1e-6
     assert [y.year for y in view.by_year] == sorted(y.year for y in view.by_year)
+
+
+def test_feedback_evaluation_counts_marks(session: Session, matcher: Matcher) -> None:
+    from matcher.evaluate.feedback import evaluate_feedback
+
+    vantaa, _oulu, broker, _u = _users(session, "feedback")
+    need = create_need(
+        session, vantaa, NeedIn(title="Nettoyage des bureaux", region="FI1B1"), matcher
+    )
+    ranked = shortlist(session, broker, need.id, matcher, k=3).ranking
+    mark(session, broker, need.id, ranked[1].supplier_id, MarkIn(mark="relevant", rank=2))
+    mark(session, broker, need.id, ranked[0].supplier_id, MarkIn(mark="not_relevant", rank=1))
+    session.commit()
+    report = evaluate_feedback(matcher)
+    row = next(r for r in report["per_need"] if r["need_id"] == need.id)
+    # The relevant supplier sits at rank 2, the rejected one at rank 1 (hand-computed).
+    assert row["hit"] and row["rr"] == pytest.approx(0.5)
+    assert row["positive_ranks"] == [2] and row["negatives_in_top_k"] == 1
