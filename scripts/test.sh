@@ -5,12 +5,17 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 . .venv/bin/activate
 
-# PostgreSQL: Debian's server, installed if missing (needs root, as on CI), started in a temp dir.
+# Debian packages the tests need, installed if missing (needs root, as on CI): PostgreSQL for the
+# database tests and Chromium for the browser tests (Playwright drives Debian's build).
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1 || true)
-if [[ -z "$PG_BIN" && $(id -u) == 0 ]]; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
-  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)
+MISSING=()
+[[ -z "$PG_BIN" ]] && MISSING+=(postgresql)
+[[ -x /usr/bin/chromium ]] || MISSING+=(chromium)
+if [[ ${#MISSING[@]} -gt 0 && $(id -u) == 0 ]]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${MISSING[@]}" >/dev/null
+  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1 || true)
 fi
+[[ -x /usr/bin/chromium ]] || echo "warning: no /usr/bin/chromium; browser tests will be skipped" >&2
 if [[ -n "$PG_BIN" ]]; then
   PGDATA=$(mktemp -d /tmp/innomatch-pg.XXXXXX)
   PGPORT=${INNOMATCH_TEST_PG_PORT:-55432}

@@ -71,3 +71,30 @@ def test_evaluate_and_its_errors(env: Path, demo_data: Path) -> None:
     assert r.exit_code == 2 and "unknown method" in r.output
     r = runner.invoke(app, ["evaluate", "--cut", "yesterday"])
     assert r.exit_code == 2 and "YYYY-MM-DD" in r.output
+
+
+def test_accounts_and_innovation_statistics(
+    env: Path, demo_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(demo_data / "hilma-2014"),
+                               str(demo_data / "business-finland")]).exit_code == 0  # fmt: skip
+    monkeypatch.setenv("INNOMATCH_PASSWORD", "a long enough password")
+    r = runner.invoke(app, ["user", "add", "b@example.fi", "--role", "broker", "--region", "FI1"])
+    assert r.exit_code == 0 and "created broker b@example.fi" in r.output
+    r = runner.invoke(app, ["user", "add", "b@example.fi", "--role", "broker", "--region", "FI1"])
+    assert r.exit_code == 2 and "exists" in r.output
+    r = runner.invoke(app, ["user", "add", "c@example.fi", "--role", "buyer"])
+    assert r.exit_code == 2 and "organisation" in r.output
+    key = runner.invoke(app, ["user", "api-key", "b@example.fi"])
+    assert key.exit_code == 0 and key.output.startswith("im_")
+    r = runner.invoke(app, ["stats", "innovation", "--by", "year", "--plot", str(env / "s.png")])
+    assert r.exit_code == 0, r.output
+    # HILMA 2014: 97 notices, of which R&D services (CPV 73) are flagged by route.
+    assert "2014" in r.output and "target 10%" in r.output and (env / "s.png").is_file()
+    r = runner.invoke(app, ["stats", "innovation", "--by", "colour"])
+    assert r.exit_code == 2 and "by must be one of" in r.output
+    r = runner.invoke(app, ["stats", "separation", "--cut", "2019-01-01"])
+    assert r.exit_code == 0 and "Finnish firms" in r.output
+    r = runner.invoke(app, ["evaluate", "--feedback"])
+    assert r.exit_code == 2 and "no shortlist marks" in r.output

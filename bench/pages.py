@@ -1,0 +1,130 @@
+"""Page timings in headless Chromium on the demo data: every page of the web front end.
+
+Needs a built demo store (``bash scripts/demo.sh`` or ``innomatch demo --no-serve``). The store is
+copied to a temporary file first, so the needs and accounts made here do not stay. For each page
+it prints the median, 95th percentile and maximum of the browser's Navigation Timing: ``response``
+(request sent to last byte: the server's work) and ``loaded`` (navigation start to the load event,
+what a person waits for).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.bench import _free_port  # noqa: E402
+from matcher.settings import get_settings  # noqa: E402
+from matcher.users_cli import demo_accounts  # noqa: E402
+
+ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]  # fmt: skip
+QUERIES = ["Koulujen siivouspalvelut", "Sähköbussien latauspisteet ja latausinfrastruktuuri",
+           "Skolmåltider och catering", "Road maintenance and winter snow clearing",
+           "Kotihoidon digitaaliset etäpalvelut", "Nettoyage des locaux administratifs"]  # fmt: skip
+_TIMING = """() => { const n = performance.getEntriesByType('navigation')[0];
+  return {response: n.responseEnd - n.requestStart, loaded: n.loadEventEnd - n.startTime}; }"""
+
+
+def _measure(page: Any, url: str, runs: int) -> dict[str, list[float]]:
+    out: dict[str, list[float]] = {"response": [], "loaded": []}
+    for _ in range(runs):
+        page.goto(url, wait_until="load")
+        t = page.evaluate(_TIMING)
+        out["response"].append(t["response"])
+        out["loaded"].append(t["loaded"])
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=10, help="loads per page")
+    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    args = parser.parse_args()
+    settings = get_settings()
+    src = settings.database_url.removeprefix("sqlite:///")
+    if not Path(src).is_file() or not (settings.index_dir / "index.joblib").is_file():
+        sys.exit("no built demo store: run `bash scripts/demo.sh` (or `innomatch demo --no-serve`)")
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "pages.db"
+        with sqlite3.connect(src) as a, sqlite3.connect(db) as b:
+            a.backup(b)
+        url = f"sqlite:///{db}"
+        password = secrets.token_urlsafe(12)
+        demo_accounts(url, password)
+        port = _free_port()
+        env = {**os.environ, "DATABASE_URL": url, "INDEX_DIR": str(settings.index_dir),
+               "LOG_LEVEL": "WARNING"}  # fmt: skip
+        server = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.main:app", "--port",
+                                   str(port), "--log-level", "warning"], cwd=ROOT, env=env)  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(240):
+                try:
+                    if httpx.get(f"{base}/v1/health", timeout=2).json()["index_built"]:
+                        break
+                except (httpx.HTTPError, ValueError):
+                    time.sleep(0.5)
+            api = httpx.Client(base_url=base, timeout=60)
+            for email, title, region in (
+                ("vantaa@demo.invalid", "Koulujen siivouspalvelut", "FI1B1"),
+                ("oulu@demo.invalid", "Koulujen ja päiväkotien siivous", "FI1D9"),
+            ):
+                api.cookies.clear()
+                csrf = api.post(
+                    "/v1/auth/login", json={"email": email, "password": password}
+                ).json()["csrf_token"]
+                need = api.post("/v1/needs", headers={"X-CSRF-Token": csrf}, json={
+                    "title": title, "region": region,
+                    "description": "Tilojen päivittäinen ylläpitosiivous"}).json()  # fmt: skip
+            cluster = need["cluster_id"] or api.get(f"/v1/needs/{need['id']}").json()["cluster_id"]
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=args.chromium, args=ARGS)
+                page = browser.new_page()
+                page.goto(f"{base}/login")
+                page.fill("#email", "broker@demo.invalid")
+                page.fill("#password", password)
+                page.press("#password", "Enter")
+                page.wait_for_url(f"{base}/board")
+                pages = {"describe (empty)": f"{base}/", "login": f"{base}/login",
+                         "board": f"{base}/board", "need": f"{base}/needs/{need['id']}",
+                         "cluster": f"{base}/clusters/{cluster}"}  # fmt: skip
+                results = {name: _measure(page, u, args.runs) for name, u in pages.items()}
+                described: dict[str, list[float]] = {"response": [], "loaded": []}
+                for q in QUERIES * max(1, args.runs // len(QUERIES)):
+                    got = _measure(page, f"{base}/?q={httpx.QueryParams({'q': q})['q']}", 1)
+                    for key in described:
+                        described[key] += got[key]
+                results["describe + 10 suppliers"] = described
+                browser.close()
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+    print(f"{'page':<26}{'response p50':>13}{'p95':>8}{'loaded p50':>12}{'p95':>8}{'max':>8}  (ms)")
+    for name, r in results.items():
+        resp, load = np.array(r["response"]), np.array(r["loaded"])
+        print(f"{name:<26}{np.percentile(resp, 50):>13.0f}{np.percentile(resp, 95):>8.0f}"
+              f"{np.percentile(load, 50):>12.0f}{np.percentile(load, 95):>8.0f}{load.max():>8.0f}")  # fmt: skip
+    worst = max(float(np.percentile(np.array(r["loaded"]), 95)) for r in results.values())
+    print(
+        f"{'MET ' if worst < 1000 else 'MISS'} every page loads in under 1 s (worst p95 {worst:.0f} ms)"
+    )
+
+
+if __name__ == "__main__":
+    main()
