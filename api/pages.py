@@ -204,10 +204,8 @@ def need_page(request: Request, need_id: int, user: MaybeUser, session: SessionD
         return _login_redirect(request)
     need = broker.get_need(session, user, need_id)
     sl = broker.shortlist(session, user, need_id, matcher, k=10)
-    potential = matcher.match(MatchRequest(text=f"{need.title}. {need.description}"[:5000],
-                                           cpv=need.cpv, k=1)).need_innovation  # fmt: skip
     return render(request, "need.html", {
-        "need": need, "shortlist": sl, "potential": potential, "marks": MARKS,
+        "need": need, "shortlist": sl, "potential": sl.need_innovation, "marks": MARKS,
         "kept": {e.supplier_id: e.mark for e in sl.entries},
         "view": broker.need_market(session, user, need_id, matcher)}, user)  # fmt: skip
 

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -18,6 +15,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from api.background import serve_in_background  # noqa: E402
 from matcher.embed import CachedEmbedder, EmbeddingCache, load_embedder  # noqa: E402
 from matcher.index import build_index, load_corpus  # noqa: E402
 from matcher.ingest import ingest_paths  # noqa: E402
@@ -61,41 +59,19 @@ def bench_embedding(settings: Settings, n_texts: int) -> dict[str, float]:
             "innomatch_texts_per_s": round(ours, 1), "ratio": round(ours / bare_rate, 3)}  # fmt: skip
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def bench_api(settings: Settings, queries: list[str], warmup: int = 20) -> dict[str, float]:
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": settings.database_url, "INDEX_DIR": str(settings.index_dir),
+    env = {"DATABASE_URL": settings.database_url, "INDEX_DIR": str(settings.index_dir),
            "LOG_LEVEL": "WARNING"}  # fmt: skip
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port),
-         "--log-level", "warning"], cwd=ROOT, env=env,
-    )  # fmt: skip
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
-            deadline = time.time() + 60
-            while time.time() < deadline:
-                try:
-                    if client.get("/v1/health").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.2)
-            for q in queries[:warmup]:
-                client.post("/v1/match", json={"text": q}).raise_for_status()
-            latencies, server_ms = [], []
-            for q in queries:
-                start = time.perf_counter()
-                r = client.post("/v1/match", json={"text": q, "k": 10})
-                latencies.append((time.perf_counter() - start) * 1000)
-                r.raise_for_status()
-                server_ms.append(r.json()["took_ms"])
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with serve_in_background(env) as base, httpx.Client(base_url=base, timeout=30) as client:
+        for q in queries[:warmup]:
+            client.post("/v1/match", json={"text": q}).raise_for_status()
+        latencies, server_ms = [], []
+        for q in queries:
+            start = time.perf_counter()
+            r = client.post("/v1/match", json={"text": q, "k": 10})
+            latencies.append((time.perf_counter() - start) * 1000)
+            r.raise_for_status()
+            server_ms.append(r.json()["took_ms"])
     lat = np.array(latencies)
     return {"queries": len(queries), "p50_ms": round(float(np.percentile(lat, 50)), 1),
             "p95_ms": round(float(np.percentile(lat, 95)), 1),

@@ -10,13 +10,10 @@ what a person waits for).
 from __future__ import annotations
 
 import argparse
-import os
 import secrets
 import sqlite3
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +23,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench import _free_port  # noqa: E402
+from api.background import serve_in_background  # noqa: E402
 from matcher.settings import get_settings  # noqa: E402
 from matcher.users_cli import demo_accounts  # noqa: E402
 
@@ -67,19 +64,8 @@ def main() -> None:
         url = f"sqlite:///{db}"
         password = secrets.token_urlsafe(12)
         demo_accounts(url, password)
-        port = _free_port()
-        env = {**os.environ, "DATABASE_URL": url, "INDEX_DIR": str(settings.index_dir),
-               "LOG_LEVEL": "WARNING"}  # fmt: skip
-        server = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.main:app", "--port",
-                                   str(port), "--log-level", "warning"], cwd=ROOT, env=env)  # fmt: skip
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(240):
-                try:
-                    if httpx.get(f"{base}/v1/health", timeout=2).json()["index_built"]:
-                        break
-                except (httpx.HTTPError, ValueError):
-                    time.sleep(0.5)
+        env = {"DATABASE_URL": url, "INDEX_DIR": str(settings.index_dir), "LOG_LEVEL": "WARNING"}
+        with serve_in_background(env) as base:
             api = httpx.Client(base_url=base, timeout=60)
             for email, title, region in (
                 ("vantaa@demo.invalid", "Koulujen siivouspalvelut", "FI1B1"),
@@ -107,14 +93,11 @@ def main() -> None:
                 results = {name: _measure(page, u, args.runs) for name, u in pages.items()}
                 described: dict[str, list[float]] = {"response": [], "loaded": []}
                 for q in QUERIES * max(1, args.runs // len(QUERIES)):
-                    got = _measure(page, f"{base}/?q={httpx.QueryParams({'q': q})['q']}", 1)
+                    got = _measure(page, f"{base}/?{httpx.QueryParams({'q': q})}", 1)
                     for key in described:
                         described[key] += got[key]
                 results["describe + 10 suppliers"] = described
                 browser.close()
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
     print(f"{'page':<26}{'response p50':>13}{'p95':>8}{'loaded p50':>12}{'p95':>8}{'max':>8}  (ms)")
     for name, r in results.items():
         resp, load = np.array(r["response"]), np.array(r["loaded"])

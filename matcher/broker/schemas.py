@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ..innovation.schemas import NeedInnovationOut
 from ..schemas import SupplierMatch
 from ..vocab import cpv_vocabulary
 
@@ -144,6 +145,7 @@ class ShortlistOut(BaseModel):
     need_id: int
     ranking: list[SupplierMatch]
     entries: list[ShortlistEntryOut]
+    need_innovation: NeedInnovationOut | None = None
 
 
 class Share(BaseModel):

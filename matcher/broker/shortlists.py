@@ -39,7 +39,8 @@ def shortlist(session: Session, user: User, need_id: int, matcher: Matcher,
                                         buyer_id=need.buyer_id, k=k))  # fmt: skip
     entries = sorted(need.shortlist, key=lambda e: (e.rank_at_mark or 10**6, e.supplier_id))
     return ShortlistOut(need_id=need.id, ranking=result.results,
-                        entries=[_entry_out(e) for e in entries])  # fmt: skip
+                        entries=[_entry_out(e) for e in entries],
+                        need_innovation=result.need_innovation)  # fmt: skip
 
 
 def mark(session: Session, user: User, need_id: int, supplier_id: int,
@@ -149,7 +150,8 @@ def cluster_ranking(session: Session, user: User, cluster_id: int, matcher: Matc
     cluster = load_cluster(session, user, cluster_id)
     text, codes = cluster_text(cluster)
     result = matcher.match(MatchRequest(text=text, cpv=codes, k=k))
-    return ShortlistOut(need_id=0, ranking=result.results, entries=[])
+    return ShortlistOut(need_id=0, ranking=result.results, entries=[],
+                        need_innovation=result.need_innovation)  # fmt: skip
 
 
 def get_cluster(session: Session, user: User, cluster_id: int) -> ClusterOut:
