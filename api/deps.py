@@ -48,7 +48,9 @@ def csrf_ok(request: Request, token: str | None) -> bool:
     return bool(cookie and token and secrets.compare_digest(cookie, token))
 
 
-def _signed_in(request: Request, session: Annotated[Session, Depends(_session)]) -> User | None:
+def _signed_in(
+    request: Request, session: Annotated[Session, Depends(_session, scope="function")]
+) -> User | None:
     auth = request.headers.get("authorization", "")
     if auth.lower().startswith("bearer "):
         user = user_for_api_key(session, auth[7:].strip())
@@ -72,7 +74,9 @@ def _api_user(request: Request, user: Annotated[User | None, Depends(_signed_in)
 
 
 SettingsDep = Annotated[Settings, Depends(_settings)]
-SessionDep = Annotated[Session, Depends(_session)]
+#: The transaction commits before the response leaves ("function" scope): a browser that follows
+#: a redirect right after a change (sign-in, a new need) must find it in the database.
+SessionDep = Annotated[Session, Depends(_session, scope="function")]
 MatcherDep = Annotated[Matcher, Depends(_matcher)]
 #: The signed-in user, or None (pages that work for everyone).
 MaybeUser = Annotated[User | None, Depends(_signed_in)]
