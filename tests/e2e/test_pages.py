@@ -57,6 +57,23 @@ def test_describe_a_need_and_see_suppliers(server: str, browser: Any) -> None:
     page.close()
 
 
+def test_pages_fit_a_phone(server: str, browser: Any) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    _login(page, server, "broker@demo.invalid")
+    need = _record(page, server, "Katujen talvikunnossapito", "Aurausta ja liukkauden torjuntaa",
+                   "FI1B1")  # fmt: skip
+    for url in (
+        f"{server}/?q=Koulujen+siivouspalvelut",
+        f"{server}/board",
+        f"{server}/needs/{need}",
+    ):
+        page.goto(url)
+        # Nothing wider than the screen: no sideways scrolling on a phone.
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, (url, overflow)
+    page.close()
+
+
 def test_two_buyers_needs_are_clustered(server: str, browser: Any) -> None:
     page = browser.new_page()
     _login(page, server, "vantaa@demo.invalid")
