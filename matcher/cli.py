@@ -6,7 +6,6 @@ import json
 import logging
 import sys
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -14,10 +13,8 @@ import typer
 from pydantic import ValidationError
 from tqdm import tqdm
 
-from .evaluate.feedback import evaluate_feedback, format_feedback
-from .evaluate.harness import format_table, plot
-from .evaluate.purchases import evaluate_purchases, format_purchases
-from .evaluate.run import METHOD_NAMES, run_evaluation, train_ranker
+from ._cli import fail
+from .evaluate_cli import evaluate, train
 from .exceptions import InnomatchError
 from .index import build_index
 from .ingest import FileReport, ingest_paths
@@ -34,6 +31,8 @@ app = typer.Typer(help="innomatch: find suppliers for a public need, before tend
 
 
 app.add_typer(stats_app, name="stats")
+app.command()(evaluate)
+app.command()(train)
 app.add_typer(users_app, name="user")
 
 
@@ -42,11 +41,6 @@ def _setup() -> None:
     logging.basicConfig(
         level=get_settings().log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
     )
-
-
-def _fail(message: str) -> None:
-    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
-    raise typer.Exit(code=2)
 
 
 def _print_report(r: FileReport) -> None:
@@ -87,7 +81,7 @@ def ingest(
     try:
         reports = _ingest(paths, format)
     except InnomatchError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     total = sum(r.read for r in reports)
     failed = [r for r in reports if r.error]
     typer.echo(f"{len(reports)} files, {total} records, {len(failed)} files failed")
@@ -109,7 +103,7 @@ def build() -> None:
         index = build_index(settings, progress=_progress)
         table = build_potentials(settings, index)
     except InnomatchError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     typer.echo(json.dumps({**index.manifest(), "innovation_scored": len(table.by_pos)}, indent=2))
 
 
@@ -132,9 +126,9 @@ def match(
                                innovation_weight=innovation_weight)  # fmt: skip
         result = Matcher(get_settings()).match(request)
     except ValidationError as exc:
-        _fail("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
+        fail("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
     except InnomatchError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if as_json:
         typer.echo(result.model_dump_json(indent=2))
         return
@@ -152,77 +146,6 @@ def match(
             typer.echo(
                 f"      - {e.title[:90]}  ({e.buyer or '?'}, {e.date or 'undated'}, sim {e.similarity:.2f})"
             )
-
-
-@app.command()
-def evaluate(
-    cut: Annotated[
-        str | None,
-        typer.Option(help="Cut date YYYY-MM-DD (default: last 20% of dated awards are test)"),
-    ] = None,
-    test: Annotated[
-        list[Path] | None, typer.Option("--test", help="Held-out files as queries (external mode)")
-    ] = None,
-    methods: Annotated[str, typer.Option(help="Comma-separated method names")] = ",".join(
-        METHOD_NAMES
-    ),
-    include_undated: Annotated[
-        bool, typer.Option(help="Also train on undated records (may leak)")
-    ] = False,
-    purchases: Annotated[
-        bool, typer.Option("--purchases", help="Evaluate on purchase invoices instead")
-    ] = False,
-    feedback: Annotated[
-        bool, typer.Option("--feedback", help="Evaluate on the brokers' shortlist marks instead")
-    ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
-    plot_path: Annotated[Path | None, typer.Option("--plot", help="PNG of HR@k curves")] = None,
-) -> None:
-    """Measure every method on a temporal split: HR@k, MRR, nDCG, coverage, long tail, SMEs."""
-    settings = get_settings()
-    try:
-        when = date.fromisoformat(cut) if cut else None
-    except ValueError:
-        _fail(f"--cut must be a date YYYY-MM-DD, not {cut!r}")
-    names = [n.strip() for n in methods.split(",") if n.strip()]
-    if feedback:
-        fb = evaluate_feedback(Matcher(settings))
-        if not fb["needs"]:
-            _fail("no shortlist marks in the store yet: mark suppliers on a need first")
-        typer.echo(json.dumps(fb, indent=2, default=str) if as_json else format_feedback(fb))
-        return
-    if purchases:
-        report = evaluate_purchases(settings.database_url)
-        if not report["split"]["queries"]:
-            _fail("no dated purchase invoices in the store: ingest some first")
-        typer.echo(json.dumps(report, indent=2) if as_json else format_purchases(report))
-        return
-    try:
-        result = run_evaluation(settings, when, test or [], include_undated, names,
-                                progress=lambda msg: typer.echo(f"... {msg}", err=True))  # fmt: skip
-    except InnomatchError as exc:
-        _fail(str(exc))
-    path = plot(result, plot_path or settings.index_dir.parent / "evaluation.png")
-    if as_json:
-        typer.echo(json.dumps(result, indent=2, default=str))
-    else:
-        typer.echo(format_table(result))
-        typer.echo(f"plot: {path}")
-
-
-@app.command()
-def train(
-    cut: Annotated[
-        str | None, typer.Option(help="Cut date YYYY-MM-DD for the held-out figures")
-    ] = None,
-) -> None:
-    """Train the learned ranker and save it with its manifest under models/."""
-    try:
-        manifest = train_ranker(get_settings(), date.fromisoformat(cut) if cut else None,
-                                progress=lambda msg: typer.echo(f"... {msg}", err=True))  # fmt: skip
-    except (InnomatchError, ValueError) as exc:
-        _fail(str(exc))
-    typer.echo(json.dumps(manifest, indent=2))
 
 
 @app.command()
@@ -257,7 +180,7 @@ def unmerge(
             log = undo(session, merge_id)
             typer.echo(f"undone: organisation {log.merged_id} is separate from {log.kept_id} again")
     except InnomatchError as exc:
-        _fail(str(exc))
+        fail(str(exc))
 
 
 @app.command("fetch-hilma")
@@ -279,7 +202,7 @@ def fetch_hilma(
         client = HilmaClient()
         report = client.sync(out, state, filter_expr)
     except InnomatchError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     typer.echo(f"found {report.found}, written {report.written}, skipped {report.skipped}, "
                f"up to {report.last_published}")  # fmt: skip
     for error in report.errors:
@@ -301,7 +224,7 @@ def fetch_ted(
     try:
         found, written, errors = TedClient().download(query, out)
     except InnomatchError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     typer.echo(f"found {found}, written {written}, failed {len(errors)}")
     for error in errors:
         typer.secho(error, fg=typer.colors.YELLOW, err=True)
@@ -332,7 +255,7 @@ def demo(
     settings = get_settings()
     reports = _ingest([settings.demo_data_dir], None)
     if any(r.error for r in reports):
-        _fail("demo data could not be ingested")
+        fail("demo data could not be ingested")
     build()
     password, emails = demo_accounts(settings.database_url)
     typer.echo(f"demo accounts {', '.join(emails)}; password for this run: {password}")

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from ._cli import fail
 from .evaluate.innovation import format_report, separation
 from .exceptions import InnomatchError
 from .innovation.schemas import InnovationStats
@@ -53,8 +54,7 @@ def innovation(
         with session_scope(settings.database_url) as session:
             result = innovation_stats(session, by, limit)
     except InnomatchError as exc:
-        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
-        raise typer.Exit(code=2) from exc
+        fail(f"{exc}")
     path = plot_path or settings.index_dir.parent / f"innovation_share_by_{by}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
     plot_stats(result, path)
@@ -71,9 +71,8 @@ def separation_cmd(
     """How well the supplier index, as of a cut, separates later funding and innovative wins."""
     try:
         when = date.fromisoformat(cut)
-    except ValueError as exc:
-        typer.secho(f"error: --cut must be YYYY-MM-DD, not {cut!r}", fg=typer.colors.RED, err=True)
-        raise typer.Exit(code=2) from exc
+    except ValueError:
+        fail(f"--cut must be YYYY-MM-DD, not {cut!r}")
     settings = get_settings()
     migrate(settings.database_url)
     with session_scope(settings.database_url) as session:

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from sqlalchemy import select
 
+from ._cli import fail
 from .broker.accounts import create_user, issue_api_key, set_password
 from .exceptions import InnomatchError
 from .settings import get_settings
@@ -45,8 +46,7 @@ def add(
             user = create_user(session, email, password, role, organisation_id, region)
             typer.echo(f"created {user.role} {user.email} (id {user.id})")
     except InnomatchError as exc:
-        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
-        raise typer.Exit(code=2) from exc
+        fail(f"{exc}")
 
 
 @users_app.command("api-key")
@@ -55,8 +55,7 @@ def api_key(email: str) -> None:
     with session_scope(get_settings().database_url) as session:
         user = session.scalar(select(User).where(User.email == email.strip().lower()))
         if user is None:
-            typer.secho(f"error: no account {email}", fg=typer.colors.RED, err=True)
-            raise typer.Exit(code=2)
+            fail(f"no account {email}")
         typer.echo(issue_api_key(session, user))
 
 

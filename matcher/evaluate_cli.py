@@ -1,0 +1,88 @@
+"""``innomatch evaluate`` and ``innomatch train``: measured ranking and the learned ranker."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ._cli import fail
+from .evaluate.feedback import evaluate_feedback, format_feedback
+from .evaluate.harness import format_table, plot
+from .evaluate.purchases import evaluate_purchases, format_purchases
+from .evaluate.run import METHOD_NAMES, run_evaluation, train_ranker
+from .exceptions import InnomatchError
+from .service import Matcher
+from .settings import get_settings
+
+
+def evaluate(
+    cut: Annotated[
+        str | None,
+        typer.Option(help="Cut date YYYY-MM-DD (default: last 20% of dated awards are test)"),
+    ] = None,
+    test: Annotated[
+        list[Path] | None, typer.Option("--test", help="Held-out files as queries (external mode)")
+    ] = None,
+    methods: Annotated[str, typer.Option(help="Comma-separated method names")] = ",".join(
+        METHOD_NAMES
+    ),
+    include_undated: Annotated[
+        bool, typer.Option(help="Also train on undated records (may leak)")
+    ] = False,
+    purchases: Annotated[
+        bool, typer.Option("--purchases", help="Evaluate on purchase invoices instead")
+    ] = False,
+    feedback: Annotated[
+        bool, typer.Option("--feedback", help="Evaluate on the brokers' shortlist marks instead")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+    plot_path: Annotated[Path | None, typer.Option("--plot", help="PNG of HR@k curves")] = None,
+) -> None:
+    """Measure every method on a temporal split: HR@k, MRR, nDCG, coverage, long tail, SMEs."""
+    settings = get_settings()
+    try:
+        when = date.fromisoformat(cut) if cut else None
+    except ValueError:
+        fail(f"--cut must be a date YYYY-MM-DD, not {cut!r}")
+    names = [n.strip() for n in methods.split(",") if n.strip()]
+    if feedback:
+        fb = evaluate_feedback(Matcher(settings))
+        if not fb["needs"]:
+            fail("no shortlist marks in the store yet: mark suppliers on a need first")
+        typer.echo(json.dumps(fb, indent=2, default=str) if as_json else format_feedback(fb))
+        return
+    if purchases:
+        report = evaluate_purchases(settings.database_url)
+        if not report["split"]["queries"]:
+            fail("no dated purchase invoices in the store: ingest some first")
+        typer.echo(json.dumps(report, indent=2) if as_json else format_purchases(report))
+        return
+    try:
+        result = run_evaluation(settings, when, test or [], include_undated, names,
+                                progress=lambda msg: typer.echo(f"... {msg}", err=True))  # fmt: skip
+    except InnomatchError as exc:
+        fail(str(exc))
+    path = plot(result, plot_path or settings.index_dir.parent / "evaluation.png")
+    if as_json:
+        typer.echo(json.dumps(result, indent=2, default=str))
+    else:
+        typer.echo(format_table(result))
+        typer.echo(f"plot: {path}")
+
+
+def train(
+    cut: Annotated[
+        str | None, typer.Option(help="Cut date YYYY-MM-DD for the held-out figures")
+    ] = None,
+) -> None:
+    """Train the learned ranker and save it with its manifest under models/."""
+    try:
+        manifest = train_ranker(get_settings(), date.fromisoformat(cut) if cut else None,
+                                progress=lambda msg: typer.echo(f"... {msg}", err=True))  # fmt: skip
+    except (InnomatchError, ValueError) as exc:
+        fail(str(exc))
+    typer.echo(json.dumps(manifest, indent=2))
