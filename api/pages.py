@@ -108,7 +108,9 @@ def login(request: Request, session: SessionDep, email: Annotated[str, Form(max_
         return render(
             request, "login.html", {"next": next, "failed": True, "email": email}, None, 401
         )
-    target = next if next.startswith("/") and not next.startswith("//") else "/board"
+    # Only a path on this site: "//host" and "/\\host" would send the browser elsewhere.
+    local = next.startswith("/") and not next.startswith(("//", "/\\")) and "\\" not in next
+    target = next if local else "/board"
     response = RedirectResponse(target, status_code=303)
     set_login_cookies(response, broker.start_session(session, user), request)
     return response

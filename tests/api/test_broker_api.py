@@ -120,3 +120,23 @@ def test_clusters_through_the_api(app_client: TestClient) -> None:
     assert broker.get(f"/v1/clusters/{a['cluster_id']}/shortlist").json()["ranking"]
     assert broker.get(f"/v1/clusters/{a['cluster_id']}/market").json()["n_similar"] > 0
     assert broker.get("/v1/clusters/999999").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("next_url", "target"),
+    [("/needs/new", "/needs/new"), ("//evil.example/x", "/board"), ("/\\evil.example", "/board"),
+     ("https://evil.example", "/board")],
+)  # fmt: skip
+def test_sign_in_form_only_redirects_on_this_site(
+    app_client: TestClient, next_url: str, target: str
+) -> None:
+    c = TestClient(app_client.app, follow_redirects=False)
+    csrf = c.get("/login").cookies.get("im_csrf") or c.cookies.get("im_csrf")
+    r = c.post("/login", data={"email": "broker@demo.invalid", "password": PASSWORD,
+                               "csrf_token": csrf, "next": next_url})  # fmt: skip
+    assert r.status_code == 303 and r.headers["location"] == target
+    forged = TestClient(app_client.app, follow_redirects=False)
+    forged.get("/login")
+    r = forged.post("/login", data={"email": "broker@demo.invalid", "password": PASSWORD,
+                                    "csrf_token": "forged", "next": "/board"})  # fmt: skip
+    assert r.status_code == 403
