@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["quickstart.ipynb", "evaluation.ipynb"])
+@pytest.mark.parametrize("name", ["quickstart.ipynb", "evaluation.ipynb", "innovation.ipynb"])
 def test_notebook_executes(name: str) -> None:
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
