@@ -73,6 +73,13 @@ def _api_user(request: Request, user: Annotated[User | None, Depends(_signed_in)
     return user
 
 
+def _page_user(user: Annotated[User | None, Depends(_signed_in)]) -> User:
+    if user is None:
+        # The app answers this on a page with a redirect to the sign-in form.
+        raise AuthenticationError("sign in first")
+    return user
+
+
 SettingsDep = Annotated[Settings, Depends(_settings)]
 #: The transaction commits before the response leaves ("function" scope): a browser that follows
 #: a redirect right after a change (sign-in, a new need) must find it in the database.
@@ -82,3 +89,5 @@ MatcherDep = Annotated[Matcher, Depends(_matcher)]
 MaybeUser = Annotated[User | None, Depends(_signed_in)]
 #: The signed-in user of an API call (401 without one; CSRF checked for cookie sessions).
 ApiUser = Annotated[User, Depends(_api_user)]
+#: The signed-in user of a page (forms check their CSRF token themselves).
+PageUser = Annotated[User, Depends(_page_user)]

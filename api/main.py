@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
@@ -68,7 +69,7 @@ def create_app(settings: Settings | None = None, matcher: Matcher | None = None)
             )
         # Pages answer people: a sign-in page for 401, a readable error page for the rest.
         if status == 401:
-            return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+            return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
         with session_scope(settings.database_url) as session:
             user = user_for_session(session, request.cookies.get(SESSION_COOKIE))
             return render(request, "error.html", {"status": status, "message": str(exc)}, user,

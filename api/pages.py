@@ -9,7 +9,6 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.concurrency import run_in_threadpool
@@ -33,7 +32,15 @@ from matcher.store.models import Organisation, Procurement
 from matcher.vocab.regions import nuts_labels
 
 from .broker_routes import set_login_cookies
-from .deps import CSRF_COOKIE, SESSION_COOKIE, MatcherDep, MaybeUser, SessionDep, csrf_ok
+from .deps import (
+    CSRF_COOKIE,
+    SESSION_COOKIE,
+    MatcherDep,
+    MaybeUser,
+    PageUser,
+    SessionDep,
+    csrf_ok,
+)
 from .i18n import LANG_COOKIE, LANGS, pick_lang, translator
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -56,10 +63,6 @@ def render(request: Request, name: str, ctx: dict[str, Any], user: User | None,
             LANG_COOKIE, request.query_params["lang"], samesite="lax", max_age=31536000
         )
     return response
-
-
-def _login_redirect(request: Request) -> RedirectResponse:
-    return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
 
 
 def _check_csrf(request: Request, token: str) -> None:
@@ -128,11 +131,9 @@ def logout(request: Request, session: SessionDep,
 
 
 @router.get("/board", response_model=None)
-def board(request: Request, user: MaybeUser, session: SessionDep, region: str = "",
+def board(request: Request, user: PageUser, session: SessionDep, region: str = "",
           status: str = "") -> Response:  # fmt: skip
     """Needs by region and status, and the clusters."""
-    if user is None:
-        return _login_redirect(request)
     needs = broker.list_needs(session, user, status or None, region or None)
     needs.sort(key=lambda n: (n.region or "", n.status, -n.id))
     return render(request, "board.html", {
@@ -170,10 +171,8 @@ def _errors(exc: ValidationError) -> list[str]:
 
 
 @router.get("/needs/new", response_model=None)
-def new_need(request: Request, user: MaybeUser, session: SessionDep) -> Response:
+def new_need(request: Request, user: PageUser, session: SessionDep) -> Response:
     """The form to record a need."""
-    if user is None:
-        return _login_redirect(request)
     region = (
         user.region
         if user.role == "broker"
@@ -183,11 +182,9 @@ def new_need(request: Request, user: MaybeUser, session: SessionDep) -> Response
 
 
 @router.post("/needs/new", response_model=None)
-async def create_need(request: Request, user: MaybeUser, session: SessionDep,
+async def create_need(request: Request, user: PageUser, session: SessionDep,
                       matcher: MatcherDep) -> Response:  # fmt: skip
     """Record the need; invalid input comes back with the form, nothing lost."""
-    if user is None:
-        return _login_redirect(request)
     form = {k: str(v) for k, v in (await request.form()).items()}
     _check_csrf(request, form.get("csrf_token", ""))
     try:
@@ -199,11 +196,9 @@ async def create_need(request: Request, user: MaybeUser, session: SessionDep,
 
 
 @router.get("/needs/{need_id}", response_model=None)
-def need_page(request: Request, need_id: int, user: MaybeUser, session: SessionDep,
+def need_page(request: Request, need_id: int, user: PageUser, session: SessionDep,
               matcher: MatcherDep) -> Response:  # fmt: skip
     """A need: details, potential, shortlist, ranking with marks, market view."""
-    if user is None:
-        return _login_redirect(request)
     need = broker.get_need(session, user, need_id)
     sl = broker.shortlist(session, user, need_id, matcher, k=10)
     return render(request, "need.html", {
@@ -213,21 +208,17 @@ def need_page(request: Request, need_id: int, user: MaybeUser, session: SessionD
 
 
 @router.get("/needs/{need_id}/edit", response_model=None)
-def edit_need(request: Request, need_id: int, user: MaybeUser, session: SessionDep) -> Response:
+def edit_need(request: Request, need_id: int, user: PageUser, session: SessionDep) -> Response:
     """The form to change a need."""
-    if user is None:
-        return _login_redirect(request)
     n = broker.get_need(session, user, need_id)
     form = {**n.model_dump(), "cpv": " ".join(n.cpv)}
     return _need_form(request, user, session, f"/needs/{need_id}/edit", form, [], need_id)
 
 
 @router.post("/needs/{need_id}/edit", response_model=None)
-async def save_need(request: Request, need_id: int, user: MaybeUser, session: SessionDep,
+async def save_need(request: Request, need_id: int, user: PageUser, session: SessionDep,
                     matcher: MatcherDep) -> Response:  # fmt: skip
     """Save the changes; invalid input comes back with the form."""
-    if user is None:
-        return _login_redirect(request)
     form = {k: str(v) for k, v in (await request.form()).items()}
     _check_csrf(request, form.get("csrf_token", ""))
     data = _form_need(form)
@@ -244,25 +235,21 @@ async def save_need(request: Request, need_id: int, user: MaybeUser, session: Se
 
 
 @router.post("/needs/{need_id}/close", response_model=None)
-def close_need(request: Request, need_id: int, user: MaybeUser, session: SessionDep,
+def close_need(request: Request, need_id: int, user: PageUser, session: SessionDep,
                matcher: MatcherDep, csrf_token: Annotated[str, Form()] = "") -> Response:  # fmt: skip
     """Close the need (it leaves its cluster)."""
-    if user is None:
-        return _login_redirect(request)
     _check_csrf(request, csrf_token)
     broker.update_need(session, user, need_id, NeedPatch(status="closed"), matcher)
     return RedirectResponse(f"/needs/{need_id}", status_code=303)
 
 
 @router.post("/needs/{need_id}/mark", response_model=None)
-def mark_supplier(request: Request, need_id: int, user: MaybeUser, session: SessionDep,
+def mark_supplier(request: Request, need_id: int, user: PageUser, session: SessionDep,
                   supplier_id: Annotated[int, Form(ge=1)], mark: Annotated[str, Form()],
                   note: Annotated[str, Form(max_length=2000)] = "",
                   rank: Annotated[int | None, Form(ge=1)] = None,
                   csrf_token: Annotated[str, Form()] = "") -> Response:  # fmt: skip
     """Keep a supplier on the need's shortlist with a mark and a note."""
-    if user is None:
-        return _login_redirect(request)
     _check_csrf(request, csrf_token)
     try:
         data = MarkIn(mark=mark, note=note, rank=rank)  # type: ignore[arg-type]
@@ -273,11 +260,9 @@ def mark_supplier(request: Request, need_id: int, user: MaybeUser, session: Sess
 
 
 @router.get("/clusters/{cluster_id}", response_model=None)
-def cluster_page(request: Request, cluster_id: int, user: MaybeUser, session: SessionDep,
+def cluster_page(request: Request, cluster_id: int, user: PageUser, session: SessionDep,
                  matcher: MatcherDep) -> Response:  # fmt: skip
     """A cluster: why its needs belong together, members, ranking, market view."""
-    if user is None:
-        return _login_redirect(request)
     return render(request, "cluster.html", {
         "cluster": broker.get_cluster(session, user, cluster_id),
         "ranking": broker.cluster_ranking(session, user, cluster_id, matcher, k=10),

@@ -140,3 +140,9 @@ def test_sign_in_form_only_redirects_on_this_site(
     r = forged.post("/login", data={"email": "broker@demo.invalid", "password": PASSWORD,
                                     "csrf_token": "forged", "next": "/board"})  # fmt: skip
     assert r.status_code == 403
+
+
+@pytest.mark.parametrize("path", ["/board", "/needs/new", "/needs/1", "/clusters/1"])
+def test_pages_send_strangers_to_sign_in(app_client: TestClient, path: str) -> None:
+    r = TestClient(app_client.app, follow_redirects=False).get(path)
+    assert r.status_code == 303 and r.headers["location"] == f"/login?next={path}"
