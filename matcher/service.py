@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+from functools import lru_cache
 
 import numpy as np
 from sqlalchemy import func, select
@@ -58,6 +59,14 @@ class Matcher:
         self._potentials: PotentialTable | None = None
         #: Share estimates by store state (count and last id of procurements): seconds to train.
         self._estimates: dict[tuple[int, int], ShareEstimate] = {}
+        # A need's page ranks it and draws its market from the same text: embed it once.
+        self.embed_query = lru_cache(maxsize=256)(self._embed_query)
+
+    def _embed_query(self, text: str) -> np.ndarray:
+        """The query vector of ``text`` (read-only: the cache shares it between callers)."""
+        vector = self.embedder.embed_query(text)
+        vector.flags.writeable = False
+        return vector
 
     @property
     def embedder(self) -> Embedder:
@@ -94,7 +103,7 @@ class Matcher:
     def warm_up(self) -> None:
         """Load the index, the ranker and the query model now (the first match is then fast)."""
         self.ranker()
-        self.embedder.embed_query("warm-up")
+        self.embed_query("warm-up")
 
     def reload(self) -> None:
         """Forget the loaded index so the next call reads the newest build."""
@@ -113,7 +122,7 @@ class Matcher:
         vocab = cpv_vocabulary()
         text = need_text(request.text, request.cpv, vocab)
         query = Query(
-            text=request.text, vector=self.embedder.embed_query(text), cpv=request.cpv,
+            text=request.text, vector=self.embed_query(text), cpv=request.cpv,
             region=request.region,
             buyer_id=request.buyer_id, country=request.filters.country,
             supplier_region=request.filters.region, with_awards_only=request.filters.with_awards_only,
@@ -197,14 +206,14 @@ class Matcher:
     def similar_procurements(self, text: str, cpv: list[str] | None = None) -> list[ProcurementDoc]:
         """Past procurements similar to a need (the market view reads these)."""
         ranker = self.ranker()
-        vector = self.embedder.embed_query(need_text(text, cpv or [], cpv_vocabulary()))
+        vector = self.embed_query(need_text(text, cpv or [], cpv_vocabulary()))
         return self._similar(ranker, vector)[0]
 
     def suggest_cpv(self, text: str, n: int = 5) -> list[tuple[str, float]]:
         """CPV codes for a need's text: the main codes of the 20 nearest past contracts, each
         with its share of their relevance-weighted votes (best first)."""
         ranker = self.ranker()
-        sims = ranker.index_.procurement_vectors.scores(self.embedder.embed_query(text))
+        sims = ranker.index_.procurement_vectors.scores(self.embed_query(text))
         rows, top = top_k(sims, 20)
         votes: dict[str, float] = {}
         for row, r in zip(rows, ranker.relevance(top), strict=True):
