@@ -17,7 +17,7 @@ from ..store.models import Organisation
 from ..vocab import cpv_vocabulary
 from .accounts import can_access
 from .clusters import recluster
-from .schemas import CpvSuggestion, NeedIn, NeedOut, NeedPatch
+from .schemas import CpvSuggestion, NeedIn, NeedOut, NeedPatch, range_error
 
 if TYPE_CHECKING:
     from ..service import Matcher
@@ -116,14 +116,9 @@ def update_need(session: Session, user: User, need_id: int, patch: NeedPatch,
         )
     if not can_access(user, need):
         raise PermissionDeniedError(f"region {need.region} is outside your region")
-    if (
-        need.budget_min is not None
-        and need.budget_max is not None
-        and need.budget_min > need.budget_max
-    ):
-        raise InvalidInputError("budget_min must not exceed budget_max")
-    if need.start and need.end and need.start > need.end:
-        raise InvalidInputError("start must not be after end")
+    error = range_error(need.budget_min, need.budget_max, need.start, need.end)
+    if error:
+        raise InvalidInputError(error)
     if {"title", "description", "cpv"} & set(changes):
         _suggest(matcher, need)
     session.flush()

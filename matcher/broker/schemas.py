@@ -23,6 +23,16 @@ class CpvSuggestion(BaseModel):
     score: float
 
 
+def range_error(budget_min: float | None, budget_max: float | None, start: date | None,
+                end: date | None) -> str | None:  # fmt: skip
+    """Why a need's budget range or timeline is reversed, or None if neither is."""
+    if budget_min is not None and budget_max is not None and budget_min > budget_max:
+        return "budget_min must not exceed budget_max"
+    if start and end and start > end:
+        return "start must not be after end"
+    return None
+
+
 class NeedIn(BaseModel):
     """A need as a buyer (or a broker on its behalf) records it."""
 
@@ -53,11 +63,9 @@ class NeedIn(BaseModel):
 
     @model_validator(mode="after")
     def _ranges(self) -> NeedIn:
-        lo, hi = self.budget_min, self.budget_max
-        if lo is not None and hi is not None and lo > hi:
-            raise ValueError("budget_min must not exceed budget_max")
-        if self.start and self.end and self.start > self.end:
-            raise ValueError("start must not be after end")
+        error = range_error(self.budget_min, self.budget_max, self.start, self.end)
+        if error:
+            raise ValueError(error)
         return self
 
 
