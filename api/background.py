@@ -1,4 +1,5 @@
-"""Run the app under uvicorn in a child process, as users reach it (browser tests, benchmarks)."""
+"""Run the app under uvicorn in a child process, as users reach it, and the flags of the
+headless Chromium that drives it (browser tests, benchmarks)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,10 @@ from pathlib import Path
 import httpx
 
 _ROOT = Path(__file__).resolve().parent.parent
+#: Flags for Debian's headless Chromium on a machine whose only network is localhost: without the
+#: background-networking ones it keeps trying to reach the outside and is refused.
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]  # fmt: skip
 
 
 def free_port() -> int:

@@ -23,12 +23,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from api.background import serve_in_background  # noqa: E402
+from api.background import CHROMIUM_ARGS, serve_in_background  # noqa: E402
 from matcher.settings import get_settings  # noqa: E402
 from matcher.users_cli import demo_accounts  # noqa: E402
 
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]  # fmt: skip
 QUERIES = ["Koulujen siivouspalvelut", "Sähköbussien latauspisteet ja latausinfrastruktuuri",
            "Skolmåltider och catering", "Road maintenance and winter snow clearing",
            "Kotihoidon digitaaliset etäpalvelut", "Nettoyage des locaux administratifs"]  # fmt: skip
@@ -80,7 +78,7 @@ def main() -> None:
                     "description": "Tilojen päivittäinen ylläpitosiivous"}).json()  # fmt: skip
             cluster = need["cluster_id"] or api.get(f"/v1/needs/{need['id']}").json()["cluster_id"]
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=args.chromium, args=ARGS)
+                browser = p.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
                 page = browser.new_page()
                 page.goto(f"{base}/login")
                 page.fill("#email", "broker@demo.invalid")

@@ -147,12 +147,18 @@ def calibrate(
     return floor, max(ceiling, floor + 0.02)
 
 
+def dump_atomic(obj: object, path: Path) -> None:
+    """Pickle ``obj`` to ``path`` with joblib through a temporary file: a reader (a server
+    loading the index) never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    joblib.dump(obj, tmp)
+    tmp.replace(path)
+
+
 def save_index(index: MatchIndex, folder: Path) -> None:
     """Write the index and its manifest (atomically: a reader never sees half a file)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / (_FILE + ".tmp")
-    joblib.dump(index, tmp)
-    tmp.replace(folder / _FILE)
+    dump_atomic(index, folder / _FILE)
     (folder / _MANIFEST).write_text(json.dumps(index.manifest(), indent=2), encoding="utf-8")
 
 

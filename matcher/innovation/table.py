@@ -9,7 +9,7 @@ from pathlib import Path
 
 import joblib
 
-from ..index.build import MatchIndex
+from ..index.build import MatchIndex, dump_atomic
 from ..settings import Settings
 from ..store.db import session_scope
 from .facts import load_facts
@@ -47,10 +47,7 @@ def build_potentials(settings: Settings, index: MatchIndex, as_of: date | None =
         by_pos, index.built_at, datetime.now().isoformat(timespec="seconds"), as_of
     )
     if save:
-        settings.index_dir.mkdir(parents=True, exist_ok=True)
-        tmp = settings.index_dir / (_FILE + ".tmp")
-        joblib.dump(table, tmp)
-        tmp.replace(settings.index_dir / _FILE)
+        dump_atomic(table, settings.index_dir / _FILE)
     log.info("innovation potential of %d suppliers computed", len(by_pos))
     return table
 

@@ -9,14 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from api.background import serve_in_background
+from api.background import CHROMIUM_ARGS, serve_in_background
 from matcher.settings import Settings
 from matcher.users_cli import demo_accounts
 
 CHROMIUM = os.environ.get("INNOMATCH_CHROMIUM", "/usr/bin/chromium")
-#: Flags for a headless Chromium on a machine with no network beyond localhost.
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]  # fmt: skip
 PASSWORD = "e2e-password-4711"
 
 
