@@ -27,15 +27,16 @@ THRESHOLD = 0.90
 #: Added to the similarity of two needs whose CPV codes share the group (3-digit) level.
 CPV_BONUS = 0.03
 _WORD = re.compile(r"[^\W\d_]{4,}")
-_vectors: dict[str, np.ndarray] = {}
+#: Need vectors by (model, text): every change regroups all open needs, only new texts are embedded.
+_vectors: dict[tuple[str, str], np.ndarray] = {}
 
 
 def _embed(embedder: Embedder, texts: list[str]) -> np.ndarray:
-    missing = [t for t in dict.fromkeys(texts) if t not in _vectors]
+    missing = [t for t in dict.fromkeys(texts) if (embedder.name, t) not in _vectors]
     if missing:
         for t, v in zip(missing, embedder.embed_queries(missing), strict=True):
-            _vectors[t] = v
-    return np.stack([_vectors[t] for t in texts])
+            _vectors[(embedder.name, t)] = v
+    return np.stack([_vectors[(embedder.name, t)] for t in texts])
 
 
 def _codes(n: Need) -> list[str]:
