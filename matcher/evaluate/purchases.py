@@ -49,22 +49,35 @@ def _split(rows: list[_Row], test_share: float) -> tuple[list[_Row], list[_Row],
     return train, test, cuts
 
 
+def _keys(r: _Row) -> dict[str, tuple[Any, ...]]:
+    return {"unit_account": (r.buyer, r.unit, r.account), "account": (r.buyer, r.account),
+            "account_group": (r.buyer, r.account[:2]), "unit": (r.buyer, r.unit),
+            "buyer": (r.buyer,)}  # fmt: skip
+
+
 class _Counts:
-    """Supplier counts by buyer, unit and account, from training rows only."""
+    """Supplier counts, and the buying units served, by buyer, unit and account (training only)."""
 
     def __init__(self, train: list[_Row]) -> None:
         self.by: dict[str, dict[tuple[Any, ...], Counter[int]]] = defaultdict(
             lambda: defaultdict(Counter)
         )
+        units: dict[tuple[str, tuple[Any, ...]], dict[int, set[str]]] = defaultdict(
+            lambda: defaultdict(set)
+        )
         for r in train:
-            self.by["unit_account"][(r.buyer, r.unit, r.account)][r.supplier] += 1
-            self.by["account"][(r.buyer, r.account)][r.supplier] += 1
-            self.by["account_group"][(r.buyer, r.account[:2])][r.supplier] += 1
-            self.by["unit"][(r.buyer, r.unit)][r.supplier] += 1
-            self.by["buyer"][(r.buyer,)][r.supplier] += 1
+            for level, key in _keys(r).items():
+                self.by[level][key][r.supplier] += 1
+                units[(level, key)][r.supplier].add(r.unit)
+        self.units = {lk: Counter({s: len(u) for s, u in by.items()}) for lk, by in units.items()}
 
     def get(self, level: str, key: tuple[Any, ...]) -> Counter[int]:
+        """Invoice counts per supplier."""
         return self.by[level].get(key, Counter())
+
+    def breadth(self, level: str, key: tuple[Any, ...]) -> Counter[int]:
+        """Distinct buying units per supplier."""
+        return self.units.get((level, key), Counter())
 
 
 def _category_popularity(c: _Counts, q: _Row, k: int) -> list[int]:
@@ -78,11 +91,14 @@ _BACKOFF = (("unit_account", 1.0), ("account", 0.3), ("account_group", 0.05), ("
 
 
 def _innomatch(c: _Counts, q: _Row, k: int) -> list[int]:
-    keys = {"unit_account": (q.buyer, q.unit, q.account), "account": (q.buyer, q.account),
-            "account_group": (q.buyer, q.account[:2]), "unit": (q.buyer, q.unit), "buyer": (q.buyer,)}  # fmt: skip
+    keys = _keys(q)
     scores: dict[int, float] = defaultdict(float)
     for level, weight in _BACKOFF:
-        counts = c.get(level, keys[level])
+        # Above the unit's own account, a supplier many units use for it (a town-wide contract,
+        # a generalist retailer) is a better guess than one unit's many repeat invoices: chosen
+        # on an inner split of the training rows (HR@10 0.502 vs 0.492 by invoice counts).
+        by = c.get if level == "unit_account" else c.breadth
+        counts = by(level, keys[level])
         total = sum(counts.values()) or 1
         for s, n in counts.items():
             scores[s] += weight * n / total
