@@ -19,6 +19,7 @@ from .exceptions import InnomatchError
 from .index import build_index
 from .ingest import FileReport, ingest_paths
 from .innovation.table import build_potentials
+from .rank.learned import load_learned
 from .schemas import MatchFilters, MatchRequest
 from .service import Matcher
 from .settings import get_settings
@@ -104,7 +105,12 @@ def build() -> None:
         table = build_potentials(settings, index)
     except InnomatchError as exc:
         fail(str(exc))
-    typer.echo(json.dumps({**index.manifest(), "innovation_scored": len(table.by_pos)}, indent=2))
+    learned = (
+        load_learned(settings.models_dir, index.model_name) if settings.use_learned_ranker else None
+    )
+    ranker = "learned" if learned else "case-based"
+    typer.echo(json.dumps({**index.manifest(), "innovation_scored": len(table.by_pos),
+                           "ranker": ranker}, indent=2))  # fmt: skip
 
 
 @app.command()
@@ -133,7 +139,8 @@ def match(
         typer.echo(result.model_dump_json(indent=2))
         return
     label = "inferred" if result.cpv_inferred else "given"
-    typer.echo(f"CPV ({label}): {', '.join(result.query_cpv) or '-'}   {result.took_ms:.0f} ms")
+    typer.echo(f"CPV ({label}): {', '.join(result.query_cpv) or '-'}   {result.took_ms:.0f} ms   "
+               f"ordered by the {result.ranker} ranker")  # fmt: skip
     if (need := result.need_innovation) is not None:
         typer.echo(f"innovation potential of the need: {need.level} ({need.score:.2f}); "
                    f"suggested route: {need.route} - {'; '.join(need.route_reasons)}")  # fmt: skip

@@ -33,6 +33,14 @@ def evaluate(
     include_undated: Annotated[
         bool, typer.Option(help="Also train on undated records (may leak)")
     ] = False,
+    rolling: Annotated[
+        bool,
+        typer.Option(
+            "--rolling",
+            help="Let each query also see awards dated after the cut but "
+            "before its own date, as the running service would",
+        ),
+    ] = False,
     purchases: Annotated[
         bool, typer.Option("--purchases", help="Evaluate on purchase invoices instead")
     ] = False,
@@ -63,7 +71,8 @@ def evaluate(
         return
     try:
         result = run_evaluation(settings, when, test or [], include_undated, names,
-                                progress=lambda msg: typer.echo(f"... {msg}", err=True))  # fmt: skip
+                                progress=lambda msg: typer.echo(f"... {msg}", err=True),
+                                rolling=rolling)  # fmt: skip
     except InnomatchError as exc:
         fail(str(exc))
     path = plot(result, plot_path or settings.index_dir.parent / "evaluation.png")

@@ -92,6 +92,10 @@ class SupplierMatch(BaseModel):
     innovation: SupplierInnovationOut | None = Field(
         default=None, description="The supplier's innovation potential (0-100, with parts)"
     )
+    learned_score: float | None = Field(
+        default=None,
+        description="The trained ranker's score, where it set the order (relative, no unit)",
+    )
 
 
 class MatchResponse(BaseModel):
@@ -104,6 +108,11 @@ class MatchResponse(BaseModel):
     index_built_at: str
     took_ms: float
     innovation_weight: float = 0.0
+    ranker: str = Field(
+        default="case-based",
+        description="What ordered the results: 'learned' (trained model over the case-based "
+        "pool) or 'case-based'",
+    )
     need_innovation: NeedInnovationOut | None = Field(
         default=None, description="The need's innovation potential and suggested route"
     )

@@ -30,6 +30,9 @@ from .innovation.stats import innovation_stats
 from .innovation.supplier import SupplierPotential
 from .innovation.table import PotentialTable, build_potentials, load_potentials
 from .rank import Candidate, CaseBasedRanker, Query
+from .rank.features import NeedQuery
+from .rank.learned import LearnedRanker, load_learned
+from .rank.rerank import rerank
 from .schemas import (
     EvidenceContract,
     Health,
@@ -57,6 +60,7 @@ class Matcher:
         self._index: MatchIndex | None = None
         self._ranker: CaseBasedRanker | None = None
         self._potentials: PotentialTable | None = None
+        self._learned: LearnedRanker | None = None
         #: Share estimates by store state (count and last id of procurements): seconds to train.
         self._estimates: dict[tuple[int, int], ShareEstimate] = {}
         # A need's page ranks it and draws its market from the same text: embed it once.
@@ -93,7 +97,20 @@ class Matcher:
                     build_potentials(self.settings, index)
                 )
                 self._index, self._ranker = index, CaseBasedRanker().fit(index)
+                self._learned = self._load_learned(index)
             return self._ranker
+
+    def _load_learned(self, index: MatchIndex) -> LearnedRanker | None:
+        if not self.settings.use_learned_ranker:
+            return None
+        learned = load_learned(self.settings.models_dir, index.model_name)
+        return learned.use(index) if learned else None
+
+    @property
+    def ranker_name(self) -> str:
+        """``learned`` if a trained model orders the matches, else ``case-based``."""
+        self.ranker()
+        return "learned" if self._learned is not None else "case-based"
 
     def potential(self, supplier_pos: int) -> SupplierPotential | None:
         """The innovation potential of the supplier at ``supplier_pos`` of the loaded index."""
@@ -108,7 +125,7 @@ class Matcher:
     def reload(self) -> None:
         """Forget the loaded index so the next call reads the newest build."""
         with self._lock:
-            self._index = self._ranker = self._potentials = None
+            self._index = self._ranker = self._potentials = self._learned = None
 
     def index_ready(self) -> bool:
         """True if an index is loaded or can be."""
@@ -131,9 +148,19 @@ class Matcher:
         # weight may lift a firm from below the first k.
         pool, query_cpv, inferred = ranker.rank(query, max(request.k, _POOL))
         w = request.innovation_weight
-        ranked = (
-            sorted(pool, key=lambda c: -self._blend(c, w))[: request.k] if w else pool[: request.k]
-        )
+        learned_scores: dict[int, float] = {}
+        if w:
+            # The learned score has no 0..1 scale to blend with potential: the case-based fit does.
+            ranked = sorted(pool, key=lambda c: -self._blend(c, w))[: request.k]
+        elif self._learned is not None:
+            need_q = NeedQuery(text=request.text, vector=query.vector, cpv=request.cpv,
+                             buyer_id=request.buyer_id, region=request.region,
+                               value=request.value)  # fmt: skip
+            has_awards = [bool(ranker.won_rows_.get(c.supplier_pos)) for c in pool]
+            reordered, learned_scores = rerank(pool, self._learned, need_q, index, has_awards)
+            ranked = reordered[: request.k]
+        else:
+            ranked = pool[: request.k]
         need = self._need(ranker, query.vector, request.text, pool)
         results = []
         for rank, c in enumerate(ranked, start=1):
@@ -178,12 +205,18 @@ class Matcher:
                     matching_cpv=c.matching_cpv,
                     evidence=evidence,
                     n_awards=len(ranker.won_rows_.get(c.supplier_pos, [])),
+                    learned_score=(
+                        round(v, 4)
+                        if (v := learned_scores.get(c.supplier_pos)) is not None
+                        else None
+                    ),
                 )  # fmt: skip
             )
         return MatchResponse(
             query_cpv=query_cpv, cpv_inferred=inferred, results=results, model=index.model_name,
             index_built_at=index.built_at, took_ms=round((time.perf_counter() - start) * 1000, 2),
             innovation_weight=w, need_innovation=need,
+            ranker="learned" if learned_scores else "case-based",
         )  # fmt: skip
 
     def _blend(self, c: Candidate, weight: float) -> float:

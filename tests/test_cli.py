@@ -67,6 +67,14 @@ def test_evaluate_and_its_errors(env: Path, demo_data: Path) -> None:
     body = json.loads(r.output[r.output.index("{") :])
     assert [m["name"] for m in body["methods"]] == ["top_winners", "cpv_exact", "innomatch"]
     assert body["split"]["queries"] > 0 and (env / "hr.png").is_file()
+    r = runner.invoke(app, ["evaluate", "--rolling", "--methods", "top_winners,case_based",
+                            "--json"])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    rolling = json.loads(r.output[r.output.index("{") :])
+    assert rolling["split"]["mode"] == "rolling"
+    assert rolling["split"]["queries"] == body["split"]["queries"]
+    r = runner.invoke(app, ["evaluate", "--rolling", "--include-undated"])
+    assert r.exit_code == 2 and "rolling" in r.output
     r = runner.invoke(app, ["evaluate", "--methods", "magic"])
     assert r.exit_code == 2 and "unknown method" in r.output
     r = runner.invoke(app, ["evaluate", "--cut", "yesterday"])

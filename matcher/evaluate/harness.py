@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import numpy as np
 from sqlalchemy import select
 
 from ..embed import CachedEmbedder
+from ..index.build import index_before
 from ..index.corpus import need_text
 from ..store.db import session_scope
 from ..store.models import Organisation
@@ -50,6 +52,47 @@ def _metrics(ranked: list[list[int]], truth: list[set[int]], catalogue: int, hea
     return {k: (round(v, 4) if v is not None else None) for k, v in out.items()}
 
 
+def _seen(split: Split) -> list[int]:
+    """Queries whose winner won something the query may know of (the ceiling's numerator)."""
+    if split.history is None:
+        known = {s for p in split.train.corpus.procurements for s in p.winners}
+        return [i for i, q in enumerate(split.queries) if q.truth & known]
+    first: dict[int, date] = {}
+    for p in split.history.corpus.procurements:
+        if p.date:
+            for s in p.winners:
+                first[s] = min(first.get(s, date.max), p.date)
+    return [i for i, q in enumerate(split.queries)
+            if any(first.get(s, date.max) < q.date for s in q.truth)]  # fmt: skip
+
+
+def _rank_all(split: Split, methods: Sequence[Method], vectors: np.ndarray, k: int,
+              progress: Callable[[str], None] | None) -> list[list[list[int]]]:  # fmt: skip
+    """Every method's ranking of every query; in rolling mode the history grows by date."""
+    queries = split.queries
+    out: list[list[list[int]]] = [[[] for _ in queries] for _ in methods]
+    for method in methods:
+        if progress:
+            progress(f"fitting {method.name}")
+        method.fit(split.train)
+    if split.history is None:
+        for j, method in enumerate(methods):
+            out[j] = [method.recommend(q, v, k) for q, v in zip(queries, vectors, strict=True)]
+        return out
+    by_date: dict[date, list[int]] = defaultdict(list)
+    for i, q in enumerate(queries):
+        by_date[q.date].append(i)
+    for n, day in enumerate(sorted(by_date), 1):
+        if progress:
+            progress(f"day {n}/{len(by_date)}: {day} ({len(by_date[day])} queries)")
+        history = index_before(split.history, day)
+        for j, method in enumerate(methods):
+            method.update(history)
+            for i in by_date[day]:
+                out[j][i] = method.recommend(queries[i], vectors[i], k)
+    return out
+
+
 def evaluate(
     split: Split,
     methods: Sequence[Method],
@@ -62,10 +105,15 @@ def evaluate(
     is_sme = is_sme or {}
     queries = split.queries
     truth = [q.truth for q in queries]
-    counts = Counter(s for p in split.train.corpus.procurements for s in p.winners)
+    # The catalogue a method could recommend from: in rolling mode it grows up to the last query.
+    known = split.train.corpus.procurements
+    if split.history is not None and queries:
+        last = max(q.date for q in queries)
+        known = [p for p in split.history.corpus.procurements if p.date and p.date < last]
+    counts = Counter(s for p in known for s in p.winners)
     catalogue = len(counts)
     head = m.long_tail(counts)
-    seen = [i for i, t in enumerate(truth) if t & counts.keys()]
+    seen = _seen(split)
     out: dict[str, Any] = {
         "split": {
             "mode": split.mode,
@@ -79,11 +127,9 @@ def evaluate(
         },  # fmt: skip
         "methods": [],
     }
-    for method in methods:
-        if progress:
-            progress(method.name)
-        method.fit(split.train)
-        ranked = [method.recommend(q, v, k) for q, v in zip(queries, vectors, strict=True)]
+    for method, ranked in zip(
+        methods, _rank_all(split, methods, vectors, k, progress), strict=True
+    ):
         result = {
             "name": method.name,
             "metrics": _metrics(ranked, truth, catalogue, head, is_sme),

@@ -2,7 +2,9 @@
 
 Every method is fitted on the training index only and then asked for the top ``k`` supplier ids
 for each query. Stable names: ``random``, ``top_winners``, ``cpv_exact``, ``cpv_exact_parent``,
-``lexical_nn``, ``embedding_nn``, ``innomatch``.
+``lexical_nn``, ``embedding_nn``; the service's rankers ``case_based`` (no trained model) and
+``innomatch`` (what the service runs with a trained model), and ``innomatch_learned`` (the
+learned ranker over its own candidates).
 """
 
 from __future__ import annotations
@@ -18,8 +20,12 @@ from ..index.corpus import need_text
 from ..rank import CaseBasedRanker, Query
 from ..rank.features import NeedQuery
 from ..rank.learned import LearnedRanker, rolling_windows
+from ..rank.rerank import rerank
 from ..vocab import cpv_vocabulary
 from .split import EvalQuery
+
+#: Case-based candidates the service re-orders with a trained model (as ``service._POOL``).
+_POOL = 50
 
 
 class Method:
@@ -31,6 +37,13 @@ class Method:
         """Learn from the training index; returns ``self``."""
         self.train_ = train
         return self
+
+    def update(self, history: MatchIndex) -> Method:
+        """Take the awards known at a later date, keeping what was learned; returns ``self``.
+
+        Counting methods simply refit: they learn nothing beyond the history itself.
+        """
+        return self.fit(history)
 
     def recommend(self, query: EvalQuery, vector: np.ndarray, k: int) -> list[int]:
         """Supplier ids, best first."""
@@ -92,6 +105,8 @@ class CpvMatch(Method):
         self.name = "cpv_exact_parent" if parent_weight else "cpv_exact"
 
     def fit(self, train: MatchIndex) -> Method:
+        if getattr(self, "train_", None) is train:
+            return self  # shared with the service's method: train once per split
         super().fit(train)
         vocab = cpv_vocabulary()
         self.exact_: dict[str, Counter[int]] = defaultdict(Counter)
@@ -140,25 +155,45 @@ class EmbeddingNN(Method):
 
 
 class Innomatch(Method):
-    """The service's own ranker, as ``POST /v1/match`` runs it."""
+    """The service's own ranker, as ``POST /v1/match`` runs it.
 
-    name = "innomatch"
+    Without ``rerank``: the case-based ranker alone (the service with no trained model). With
+    it: the case-based pool of 50 re-ordered by that learned ranker, trained inside the training
+    split, as the service does with a model in ``models/``.
+    """
 
-    def __init__(self, ranker: CaseBasedRanker | None = None, name: str = "innomatch") -> None:
+    def __init__(self, ranker: CaseBasedRanker | None = None, name: str = "innomatch",
+                 rerank: Learned | None = None) -> None:  # fmt: skip
         self.ranker = ranker
         self.name = name
+        self.rerank = rerank
 
     def fit(self, train: MatchIndex) -> Method:
         super().fit(train)
         self.ranker_ = (self.ranker or CaseBasedRanker()).fit(train)
+        if self.rerank is not None:
+            self.rerank.fit(train)
+        return self
+
+    def update(self, history: MatchIndex) -> Method:
+        self.train_ = history
+        self.ranker_ = (self.ranker or CaseBasedRanker()).fit(history)
+        if self.rerank is not None:
+            self.rerank.update(history)
         return self
 
     def recommend(self, query: EvalQuery, vector: np.ndarray, k: int) -> list[int]:
         q = Query(text=query.text, vector=vector, cpv=query.cpv, region=query.region,
                   buyer_id=query.buyer_id)  # fmt: skip
-        ranked, _, _ = self.ranker_.rank(q, k)
+        ranked, _, _ = self.ranker_.rank(q, max(k, _POOL) if self.rerank else k)
+        if self.rerank is not None:
+            need = NeedQuery(text=query.text, vector=vector, cpv=query.cpv,
+                             buyer_id=query.buyer_id, region=query.region, date=query.date,
+                             value=query.value)  # fmt: skip
+            has_awards = [bool(self.ranker_.won_rows_.get(c.supplier_pos)) for c in ranked]
+            ranked, _ = rerank(ranked, self.rerank.ranker_, need, self.train_, has_awards)
         suppliers = self.train_.corpus.suppliers
-        return [suppliers[c.supplier_pos].id for c in ranked]
+        return [suppliers[c.supplier_pos].id for c in ranked[:k]]
 
 
 def baselines() -> list[Method]:
@@ -177,6 +212,8 @@ class Learned(Method):
         self.name = name
 
     def fit(self, train: MatchIndex) -> Method:
+        if getattr(self, "train_", None) is train:
+            return self  # shared with the service's method: train once per split
         super().fit(train)
         vocab = cpv_vocabulary()
 
@@ -187,6 +224,14 @@ class Learned(Method):
 
         windows = rolling_windows(train, embed)
         self.ranker_ = LearnedRanker(features=self.features).fit(windows).use(train)
+        return self
+
+    def update(self, history: MatchIndex) -> Method:
+        """Rank from the newer ``history`` with the model trained in ``fit`` (no retraining)."""
+        if self.train_ is history:
+            return self
+        self.train_ = history
+        self.ranker_.use(history)
         return self
 
     def recommend(self, query: EvalQuery, vector: np.ndarray, k: int) -> list[int]:

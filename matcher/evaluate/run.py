@@ -15,13 +15,14 @@ from ..embed import CachedEmbedder, EmbeddingCache, load_embedder
 from ..exceptions import InvalidInputError
 from ..index import load_index
 from ..index.build import MatchIndex
+from ..rank.learned import MANIFEST_FILE, MODEL_FILE
 from ..settings import Settings
 from .harness import evaluate, query_vectors, sme_map
 from .methods import Innomatch, Learned, Method, baselines
-from .split import Split, external_split, internal_split
+from .split import Split, external_split, internal_split, rolling_split
 
 METHOD_NAMES = ("random", "top_winners", "cpv_exact", "cpv_exact_parent", "lexical_nn",
-                "embedding_nn", "innomatch", "innomatch_learned")  # fmt: skip
+                "embedding_nn", "case_based", "innomatch", "innomatch_learned")  # fmt: skip
 
 
 def _embedder(settings: Settings) -> CachedEmbedder:
@@ -37,8 +38,10 @@ def methods_by_name(names: Sequence[str], embedder: CachedEmbedder) -> list[Meth
         InvalidInputError: for an unknown name.
     """
     pool: dict[str, Method] = {m.name: m for m in baselines()}
-    pool["innomatch"] = Innomatch()
-    pool["innomatch_learned"] = Learned(embedder)
+    learned = Learned(embedder)
+    pool["case_based"] = Innomatch(name="case_based")
+    pool["innomatch"] = Innomatch(rerank=learned)
+    pool["innomatch_learned"] = learned
     unknown = [n for n in names if n not in pool]
     if unknown:
         raise InvalidInputError(f"unknown method(s) {unknown}; known: {', '.join(METHOD_NAMES)}")
@@ -46,10 +49,18 @@ def methods_by_name(names: Sequence[str], embedder: CachedEmbedder) -> list[Meth
 
 
 def make_split(settings: Settings, index: MatchIndex, cut: date | None, test: Sequence[Path],
-               include_undated: bool) -> Split:  # fmt: skip
-    """The internal split at ``cut``, or the external split over the ``test`` files."""
+               include_undated: bool, rolling: bool = False) -> Split:  # fmt: skip
+    """The internal split at ``cut`` (rolling or not), or the external split over ``test``.
+
+    Raises:
+        InvalidInputError: for rolling mode with ``test`` files or undated training.
+    """
+    if rolling and (test or include_undated):
+        raise InvalidInputError("rolling mode splits the store itself: no --test, no undated")
     if test:
         return external_split(index, test, settings.database_url)
+    if rolling:
+        return rolling_split(index, cut)
     return internal_split(index, cut, include_undated)
 
 
@@ -60,10 +71,11 @@ def run_evaluation(
     include_undated: bool = False,
     names: Sequence[str] = METHOD_NAMES,
     progress: Callable[[str], None] | None = None,
+    rolling: bool = False,
 ) -> dict[str, Any]:
     """Split, embed the queries, run every method, and return the report."""
     index = load_index(settings.index_dir)
-    split = make_split(settings, index, cut, test, include_undated)
+    split = make_split(settings, index, cut, test, include_undated, rolling)
     embedder = _embedder(settings)
     methods = methods_by_name(names, embedder)
     if progress:
@@ -92,23 +104,26 @@ def train_ranker(settings: Settings, cut: date | None = None,
     if progress:
         progress("training")
     learned = Learned(embedder)
+    service = Innomatch(rerank=learned)
     report = evaluate(
-        split, [learned], query_vectors(split, embedder), sme_map(settings.database_url)
+        split, [learned, service], query_vectors(split, embedder), sme_map(settings.database_url)
     )
     ranker = learned.ranker_
     settings.models_dir.mkdir(parents=True, exist_ok=True)
-    joblib.dump(ranker.model_, settings.models_dir / "ranker.joblib")
+    joblib.dump(ranker.model_, settings.models_dir / MODEL_FILE)
     manifest = {
         "artefacts": [{
-            "file": "ranker.joblib", "kind": "sklearn HistGradientBoostingClassifier",
+            "file": MODEL_FILE, "kind": "lightgbm LGBMRanker (lambdarank)",
             "trained_at": datetime.now().isoformat(timespec="seconds"),
             "model": index.model_name, "features": ranker.feature_names_,
             "training_needs": ranker.n_training_needs_, "cut": split.cut.isoformat(),
             "training_data_fingerprint": _fingerprint(split.train),
             "held_out": report["split"], "metrics": report["methods"][0]["metrics"],
+            # What the service runs with this model: the case-based pool re-ordered by it.
+            "service_metrics": report["methods"][1]["metrics"],
         }],
     }  # fmt: skip
-    (settings.models_dir / "manifest.json").write_text(
+    (settings.models_dir / MANIFEST_FILE).write_text(
         json.dumps(manifest, indent=2), encoding="utf-8"
     )
     return manifest

@@ -37,12 +37,18 @@ class EvalQuery:
 
 @dataclass
 class Split:
-    """Training index (everything before ``cut``) and the queries (on or after it)."""
+    """Training index (everything before ``cut``) and the queries (on or after it).
+
+    With ``history`` (rolling mode) each query may also use every award dated before its own
+    date, as the running service would: methods learn on ``train`` once, then see
+    ``history`` cut just before each query date.
+    """
 
     mode: str
     cut: date
     train: MatchIndex
     queries: list[EvalQuery]
+    history: MatchIndex | None = None
 
     @property
     def train_awards(self) -> int:
@@ -80,6 +86,12 @@ def internal_split(
     ]
     mode = "internal+undated" if include_undated else "internal"
     return Split(mode, cut, train_index(index, cut, include_undated), queries)
+
+
+def rolling_split(index: MatchIndex, cut: date | None = None) -> Split:
+    """The internal split's queries, each allowed every award dated strictly before itself."""
+    split = internal_split(index, cut)
+    return Split("rolling", split.cut, split.train, split.queries, history=index)
 
 
 def external_split(index: MatchIndex, paths: Sequence[Path], database_url: str) -> Split:

@@ -30,17 +30,21 @@ class LexicalIndex:
             max_features=self.max_features, lowercase=True, strip_accents="unicode",
             dtype=np.float32,
         )  # fmt: skip
-        matrix = self.vectorizer_.fit_transform(list(texts) or [""])
+        self.n_docs_ = len(texts)
+        try:
+            matrix = self.vectorizer_.fit_transform(list(texts) or [""])
+        except ValueError:  # no n-gram at all (no text, or only blanks): nothing ever matches
+            self.by_term_: sparse.csr_matrix | None = None
+            return self
         # Stored term-major: a query touches a few hundred n-grams, so scoring gathers those
         # rows and sums them, instead of a sparse-by-sparse product over every document.
-        self.by_term_: sparse.csr_matrix = sparse.csr_matrix(matrix.T)
-        self.n_docs_ = len(texts)
+        self.by_term_ = sparse.csr_matrix(matrix.T)
         return self
 
     def scores(self, text: str) -> np.ndarray:
         """Cosine similarity of ``text`` to every document."""
-        if not self.n_docs_:
-            return np.zeros(0, np.float32)
+        if self.by_term_ is None:
+            return np.zeros(self.n_docs_, np.float32)
         q = self.vectorizer_.transform([text])
         if not q.nnz:
             return np.zeros(self.n_docs_, np.float32)

@@ -15,8 +15,8 @@ import numpy as np
 
 from ..index.build import MatchIndex
 from ..index.vectors import top_k
-from ..vocab import cpv_vocabulary
 from ..vocab.cpv import shared_level
+from .history import SupplierHistory
 from .ranker import noisy_or
 
 #: Feature name -> what it means, shown next to its value in explanations.
@@ -37,7 +37,10 @@ FEATURES: dict[str, str] = {
     "recency": "years since its last award",
     "value_fit": "distance of the need's value from its typical contract value (log10)",
     "profile_sim": "similarity of the need to its own profile",
+    "name_sim": "wording shared between the need and the supplier's name",
+    "buyer_share": "share of this buyer's past awards it won",
 }
+_COL = {name: i for i, name in enumerate(FEATURES)}
 
 
 @dataclass
@@ -71,121 +74,115 @@ class FeatureBuilder:
         self.max_candidates = max_candidates
 
     def fit(self, index: MatchIndex) -> FeatureBuilder:
-        """Index each supplier's contracts, CPV codes, buyers, regions, values and dates."""
+        """Read each supplier's past from ``index``; returns ``self``."""
         self.index_ = index
-        vocab = cpv_vocabulary()
-        self.won_: dict[int, list[int]] = defaultdict(list)
-        self.exact_: dict[str, Counter[int]] = defaultdict(Counter)
-        self.parent_: dict[str, Counter[int]] = defaultdict(Counter)
-        for row, p in enumerate(index.corpus.procurements):
-            for s in p.winners:
-                self.won_[s].append(row)
-                for code in p.cpv[:1]:
-                    self.exact_[code][s] += 1
-                    parent = vocab.parent(code)
-                    if parent:
-                        self.parent_[parent][s] += 1
-        self.by_buyer_: dict[int, Counter[int]] = defaultdict(Counter)
-        self.by_region_div_: dict[tuple[str, str], Counter[int]] = defaultdict(Counter)
-        for p in index.corpus.procurements:
-            for s in p.winners:
-                if p.buyer_id:
-                    self.by_buyer_[p.buyer_id][s] += 1
-                if p.region and p.cpv:
-                    self.by_region_div_[(p.region, p.cpv[0][:2])][s] += 1
+        self.history_ = SupplierHistory().fit(index)
         self.supplier_ = {s.id: s for s in index.corpus.suppliers}
         self.profile_ids_ = [index.corpus.suppliers[int(p)].id for p in index.profile_rows]
-        self.parent_of_ = vocab.parent
         return self
 
     def candidates(self, q: NeedQuery, sims: np.ndarray, lex: np.ndarray) -> list[int]:
         """Supplier ids worth scoring for ``q``, from every cheap retriever."""
+        h = self.history_
         procs = self.index_.corpus.procurements
         found: dict[int, None] = {}
         for scores in (sims, lex):
-            rows, _ = top_k(scores, self.n_neighbours)
-            for r in rows:
-                for s in procs[r].winners:
-                    found.setdefault(s)
+            for r in top_k(scores, self.n_neighbours)[0]:
+                found.update(dict.fromkeys(procs[r].winners))
+        lists: list[Counter[int]] = []
         for code in q.cpv[:1]:
-            for s, _ in self.exact_.get(code, Counter()).most_common(self.n_cpv):
-                found.setdefault(s)
-            parent = self.parent_of_(code)
-            for s, _ in self.parent_.get(parent or "", Counter()).most_common(self.n_cpv):
-                found.setdefault(s)
+            lists += [
+                h.exact_.get(code, Counter()),
+                h.parent_.get(h.parent_of_(code) or "", Counter()),
+            ]
         # Local and repeat business: the buyer's past suppliers, and suppliers of the same CPV
         # division in the same region (most French winners are local firms).
         if q.buyer_id:
-            for s, _ in self.by_buyer_.get(q.buyer_id, Counter()).most_common(self.n_cpv):
-                found.setdefault(s)
+            lists.append(h.by_buyer_.get(q.buyer_id, Counter()))
         if q.region and q.cpv:
-            local = self.by_region_div_.get((q.region, q.cpv[0][:2]), Counter())
-            for s, _ in local.most_common(self.n_cpv):
-                found.setdefault(s)
+            lists.append(h.by_region_div_.get((q.region, q.cpv[0][:2]), Counter()))
+        for counts in lists:
+            found.update(dict.fromkeys(s for s, _ in counts.most_common(self.n_cpv)))
         if len(self.index_.profile_rows):
             psims = self.index_.profile_vectors.scores(q.vector)
-            for r in top_k(psims, self.n_profile)[0]:
-                found.setdefault(self.profile_ids_[r])
+            found.update(
+                dict.fromkeys(self.profile_ids_[r] for r in top_k(psims, self.n_profile)[0])
+            )
         return list(found)[: self.max_candidates]
 
-    def transform(self, q: NeedQuery) -> tuple[list[int], np.ndarray]:
-        """Candidates for ``q`` and their feature matrix (columns in ``FEATURES`` order)."""
-        idx = self.index_
-        procs = idx.corpus.procurements
+    def _votes(self, scores: np.ndarray, floor: float, scale: float) -> dict[int, float]:
+        """Noisy-or of the (rescaled) similarities of the nearest contracts each supplier won."""
+        procs = self.index_.corpus.procurements
+        rows, top = top_k(scores, self.n_neighbours)
+        votes: dict[int, list[float]] = defaultdict(list)
+        for r, v in zip(rows, np.clip((top - floor) / scale, 0, 1), strict=True):
+            for s in procs[r].winners:
+                votes[s].append(float(v))
+        return {s: noisy_or(v) for s, v in votes.items()}
+
+    def transform(
+        self, q: NeedQuery, suppliers: list[int] | None = None
+    ) -> tuple[list[int], np.ndarray]:
+        """Candidates for ``q`` (or the given ``suppliers``) and their feature matrix (columns in
+        ``FEATURES`` order)."""
+        idx, h = self.index_, self.history_
         sims = idx.procurement_vectors.scores(q.vector)
         lex = idx.lexical.scores(q.text)
-        cands = self.candidates(q, sims, lex)
-        rows_e, top_e = top_k(sims, self.n_neighbours)
-        scale = max(idx.sim_ceiling - idx.sim_floor, 1e-3)
-        votes_e: dict[int, list[float]] = defaultdict(list)
-        for r, v in zip(rows_e, np.clip((top_e - idx.sim_floor) / scale, 0, 1), strict=True):
-            for s in procs[r].winners:
-                votes_e[s].append(float(v))
-        rows_l, top_l = top_k(lex, self.n_neighbours)
-        lbest = float(top_l[0]) if len(top_l) and top_l[0] > 0 else 1.0
-        votes_l: dict[int, list[float]] = defaultdict(list)
-        for r, v in zip(rows_l, top_l, strict=True):
-            for s in procs[r].winners:
-                votes_l[s].append(float(v) / lbest)
+        cands = self.candidates(q, sims, lex) if suppliers is None else list(suppliers)
+        votes_e = self._votes(sims, idx.sim_floor, max(idx.sim_ceiling - idx.sim_floor, 1e-3))
+        lbest = float(lex.max()) if len(lex) and lex.max() > 0 else 1.0
+        votes_l = self._votes(lex, 0.0, lbest)
         psim: dict[int, float] = {}
         if len(idx.profile_rows):
             ps = idx.profile_vectors.scores(q.vector)
             psim = {self.profile_ids_[i]: float(v) for i, v in enumerate(ps)}
         code = q.cpv[0] if q.cpv else None
-        parent = self.parent_of_(code) if code else None
+        exact = h.exact_.get(code or "", Counter())
+        parent = h.parent_.get((h.parent_of_(code) if code else None) or "", Counter())
+        btotal = h.buyer_total_.get(q.buyer_id or -1, 0)
+        bcounts = h.by_buyer_.get(q.buyer_id or -1, Counter())
+        nsim = dict(zip(h.name_ids_, h.names_.scores(q.text).tolist(), strict=True))
         qlog = math.log10(q.value) if q.value else None
         X = np.full((len(cands), len(FEATURES)), np.nan, dtype=np.float32)
         for i, s in enumerate(cands):
-            won = self.won_.get(s, [])
-            f = X[i]
-            if won:
-                ws = np.sort(sims[won])[::-1]
-                f[0], f[1] = ws[0], ws[:3].mean()
-                f[3] = lex[won].max()
-                codes = {c for r in won for c in procs[r].cpv[:1]}
-                f[5] = max((shared_level(code, c) for c in codes), default=0) if code else np.nan
-                f[8] = (sum(1 for r in won if procs[r].cpv[:1] and code and procs[r].cpv[0][:2] == code[:2])
-                        / len(won)) if code else np.nan  # fmt: skip
-                f[9] = math.log1p(
-                    sum(1 for r in won if q.buyer_id and procs[r].buyer_id == q.buyer_id)
-                )
-                f[10] = math.log1p(sum(1 for r in won if q.region and procs[r].region == q.region))
-                f[12] = math.log1p(len(won))
-                dates = [d for r in won if (d := procs[r].date) is not None]
-                if dates and q.date:
-                    f[13] = (q.date - max(dates)).days / 365.25
-                values = [math.log10(v) for r in won if (v := procs[r].value)]
-                if values and qlog is not None:
-                    f[14] = abs(qlog - float(np.median(values)))
+            f = {"emb_votes": votes_e.get(s, 0.0), "lex_votes": votes_l.get(s, 0.0),
+                 "name_sim": nsim.get(s, 0.0)}  # fmt: skip
+            if won := h.won_.get(s, []):
+                f.update(self._past(q, won, sims, lex, code, qlog))
             else:
-                f[12] = 0.0
-            f[2] = noisy_or(votes_e.get(s, []))
-            f[4] = noisy_or(votes_l.get(s, []))
+                f["n_awards"] = 0.0
             if code:
-                f[6] = math.log1p(self.exact_.get(code, Counter()).get(s, 0))
-                f[7] = math.log1p(self.parent_.get(parent or "", Counter()).get(s, 0))
+                f["cpv_exact"] = math.log1p(exact.get(s, 0))
+                f["cpv_parent"] = math.log1p(parent.get(s, 0))
             sup = self.supplier_.get(s)
-            f[11] = float(bool(q.region and sup and sup.region == q.region))
-            if s in psim:
-                f[15] = psim[s]
+            f["home_region"] = float(bool(q.region and sup and sup.region == q.region))
+            f["profile_sim"] = psim.get(s)
+            f["buyer_share"] = bcounts.get(s, 0) / btotal if btotal else None
+            for name, value in f.items():
+                if value is not None:
+                    X[i, _COL[name]] = value
         return cands, X
+
+    def _past(self, q: NeedQuery, won: list[int], sims: np.ndarray, lex: np.ndarray,
+              code: str | None, qlog: float | None) -> dict[str, float | None]:  # fmt: skip
+        """Features of a supplier that won before: its contracts against the need."""
+        procs = self.index_.corpus.procurements
+        ws = np.sort(sims[won])[::-1]
+        f: dict[str, float | None] = {
+            "emb_max": ws[0], "emb_top3": ws[:3].mean(), "lex_max": lex[won].max(),
+            "same_buyer": math.log1p(sum(1 for r in won if q.buyer_id and procs[r].buyer_id == q.buyer_id)),
+            "same_region": math.log1p(sum(1 for r in won if q.region and procs[r].region == q.region)),
+            "n_awards": math.log1p(len(won)),
+        }  # fmt: skip
+        if code:
+            codes = {c for r in won for c in procs[r].cpv[:1]}
+            f["cpv_level"] = max((shared_level(code, c) for c in codes), default=0)
+            in_div = sum(1 for r in won if procs[r].cpv[:1] and procs[r].cpv[0][:2] == code[:2])
+            f["cpv_share"] = in_div / len(won)
+        dates = [d for r in won if (d := procs[r].date) is not None]
+        if dates and q.date:
+            f["recency"] = (q.date - max(dates)).days / 365.25
+        values = [math.log10(v) for r in won if (v := procs[r].value)]
+        if values and qlog is not None:
+            f["value_fit"] = abs(qlog - float(np.median(values)))
+        return f

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -10,8 +11,8 @@ import pytest
 
 from matcher.embed import CachedEmbedder, Embedder, EmbeddingCache
 from matcher.evaluate.harness import evaluate, format_table, plot, query_vectors
-from matcher.evaluate.methods import CpvMatch, EmbeddingNN, Innomatch, TopWinners
-from matcher.evaluate.split import default_cut, external_split, internal_split
+from matcher.evaluate.methods import CpvMatch, EmbeddingNN, Innomatch, Method, TopWinners
+from matcher.evaluate.split import default_cut, external_split, internal_split, rolling_split
 from matcher.index import MatchIndex
 from matcher.settings import Settings
 
@@ -96,3 +97,53 @@ def test_query_vectors_are_unit_length(
     split.queries = split.queries[:5]
     v = query_vectors(split, CachedEmbedder(embedder, EmbeddingCache(embedder.name, tmp_path)))
     assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-3)
+
+
+class _Spy(Method):
+    """Records, for every query, the newest contract date in the history it was given."""
+
+    name = "spy"
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[date, date]] = []
+
+    def update(self, history: MatchIndex) -> Method:
+        self.train_ = history  # keep ``seen``: fit would not reset it either
+        return self
+
+    def recommend(self, query, vector, k):  # type: ignore[no-untyped-def]
+        latest = max(p.date for p in self.train_.corpus.procurements if p.date)
+        self.seen.append((query.date, latest))
+        return []
+
+
+def test_rolling_mode_lets_each_query_see_only_the_days_before_it(demo_index: MatchIndex) -> None:
+    split = rolling_split(demo_index)
+    days = sorted({q.date for q in split.queries})
+    # Queries of the first, a middle and the last day keep the test quick.
+    keep = {days[0], days[len(days) // 2], days[-1]}
+    split.queries = [q for q in split.queries if q.date in keep]
+    spy = _Spy()
+    result = evaluate(split, [spy, TopWinners()], np.zeros((len(split.queries), 4), np.float32))
+    assert len(spy.seen) == len(split.queries)
+    assert all(latest < qdate for qdate, latest in spy.seen)  # never its own date or later
+    # Later queries see awards dated after the cut: the history grows.
+    assert max(latest for _, latest in spy.seen) >= split.cut
+    # The same queries under a fixed cut: a winner can only be "seen" more often when the
+    # history grows.
+    fixed = internal_split(demo_index)
+    fixed.queries = [q for q in fixed.queries if q.date in keep]
+    ceiling = evaluate(fixed, [TopWinners()], np.zeros((len(fixed.queries), 4), np.float32))
+    assert result["split"]["mode"] == "rolling"
+    assert result["split"]["ceiling"] >= ceiling["split"]["ceiling"] > 0
+
+
+def test_rolling_mode_refuses_test_files_and_undated(demo_settings: Settings,
+                                                     demo_index: MatchIndex) -> None:  # fmt: skip
+    from matcher.evaluate.run import make_split
+    from matcher.exceptions import InvalidInputError
+
+    with pytest.raises(InvalidInputError, match="rolling"):
+        make_split(demo_settings, demo_index, None, [Path("x.json")], False, rolling=True)
+    with pytest.raises(InvalidInputError, match="rolling"):
+        make_split(demo_settings, demo_index, None, [], True, rolling=True)

