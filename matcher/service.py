@@ -106,12 +106,6 @@ class Matcher:
         learned = load_learned(self.settings.models_dir, index.model_name)
         return learned.use(index) if learned else None
 
-    @property
-    def ranker_name(self) -> str:
-        """``learned`` if a trained model orders the matches, else ``case-based``."""
-        self.ranker()
-        return "learned" if self._learned is not None else "case-based"
-
     def potential(self, supplier_pos: int) -> SupplierPotential | None:
         """The innovation potential of the supplier at ``supplier_pos`` of the loaded index."""
         self.ranker()
@@ -152,12 +146,13 @@ class Matcher:
         if w:
             # The learned score has no 0..1 scale to blend with potential: the case-based fit does.
             ranked = sorted(pool, key=lambda c: -self._blend(c, w))[: request.k]
-        elif self._learned is not None:
-            need_q = NeedQuery(text=request.text, vector=query.vector, cpv=request.cpv,
-                             buyer_id=request.buyer_id, region=request.region,
+        elif (learned := self._learned) is not None:
+            # Inferred codes where none were given: the model was trained on needs with CPV.
+            need_q = NeedQuery(text=request.text, vector=query.vector, cpv=query_cpv,
+                               buyer_id=request.buyer_id, region=request.region,
                                value=request.value)  # fmt: skip
             has_awards = [bool(ranker.won_rows_.get(c.supplier_pos)) for c in pool]
-            reordered, learned_scores = rerank(pool, self._learned, need_q, index, has_awards)
+            reordered, learned_scores = rerank(pool, learned, need_q, index, has_awards)
             ranked = reordered[: request.k]
         else:
             ranked = pool[: request.k]

@@ -105,8 +105,6 @@ class CpvMatch(Method):
         self.name = "cpv_exact_parent" if parent_weight else "cpv_exact"
 
     def fit(self, train: MatchIndex) -> Method:
-        if getattr(self, "train_", None) is train:
-            return self  # shared with the service's method: train once per split
         super().fit(train)
         vocab = cpv_vocabulary()
         self.exact_: dict[str, Counter[int]] = defaultdict(Counter)
