@@ -53,7 +53,10 @@ def test_describe_a_need_and_see_suppliers(server: str, browser: Any) -> None:
                                                "pre-commercial procurement"}  # fmt: skip
     first = page.locator("ol#results > li").first
     first.locator("summary").click()
-    assert "similar_contracts" in first.inner_text() or "profile" in first.inner_text()
+    # The evidence names the signals behind the match (which ones depends on the ranker's order).
+    shown = first.locator("ul.signals > li b").all_inner_texts()
+    assert shown and set(shown) <= {"similar_contracts", "profile", "lexical", "cpv", "place",
+                                    "same_buyer"}  # fmt: skip
     page.close()
 
 
