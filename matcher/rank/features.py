@@ -141,12 +141,15 @@ class FeatureBuilder:
         parent = h.parent_.get((h.parent_of_(code) if code else None) or "", Counter())
         btotal = h.buyer_total_.get(q.buyer_id or -1, 0)
         bcounts = h.by_buyer_.get(q.buyer_id or -1, Counter())
-        nsim = dict(zip(h.name_ids_, h.names_.scores(q.text).tolist(), strict=True))
+        nsim = h.names_.scores(q.text)
         qlog = math.log10(q.value) if q.value else None
         X = np.full((len(cands), len(FEATURES)), np.nan, dtype=np.float32)
         for i, s in enumerate(cands):
-            f = {"emb_votes": votes_e.get(s, 0.0), "lex_votes": votes_l.get(s, 0.0),
-                 "name_sim": nsim.get(s, 0.0)}  # fmt: skip
+            r = h.name_row_.get(s)
+            f: dict[str, float | None] = {
+                "emb_votes": votes_e.get(s, 0.0), "lex_votes": votes_l.get(s, 0.0),
+                "name_sim": float(nsim[r]) if r is not None else 0.0,
+            }  # fmt: skip
             if won := h.won_.get(s, []):
                 f.update(self._past(q, won, sims, lex, code, qlog))
             else:

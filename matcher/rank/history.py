@@ -40,5 +40,5 @@ class SupplierHistory:
         suppliers = index.corpus.suppliers
         # Firm names often say the trade ("... Nettoyage", "... Avocats", "Siivous Oy").
         self.names_ = LexicalIndex().fit([s.name or "" for s in suppliers])
-        self.name_ids_ = [s.id for s in suppliers]
+        self.name_row_ = {s.id: i for i, s in enumerate(suppliers)}
         return self

@@ -88,21 +88,23 @@ class LearnedRanker:
         self.builder_ = FeatureBuilder().fit(index)
         return self
 
+    def _predict(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The model's scores of full feature rows, and the rows cut to its features."""
+        X = X[:, self._columns()]
+        return np.asarray(self.model_.predict(X), dtype=np.float64), X
+
     def score(self, q: NeedQuery, suppliers: list[int]) -> tuple[np.ndarray, np.ndarray]:
         """The model's scores for the given ``suppliers`` and their feature rows."""
         if not suppliers:
             return np.zeros(0), np.zeros((0, len(self._columns())), np.float32)
-        _, X = self.builder_.transform(q, suppliers)
-        X = X[:, self._columns()]
-        return np.asarray(self.model_.predict(X), dtype=np.float64), X
+        return self._predict(self.builder_.transform(q, suppliers)[1])
 
     def rank(self, q: NeedQuery, k: int) -> list[tuple[int, float, np.ndarray]]:
         """Top ``k`` ``(supplier id, score, feature row)``, best first."""
         cands, X = self.builder_.transform(q)
         if not cands:
             return []
-        X = X[:, self._columns()]
-        scores = np.asarray(self.model_.predict(X), dtype=np.float64)
+        scores, X = self._predict(X)
         order = np.argsort(-scores, kind="stable")[:k]
         return [(cands[i], float(scores[i]), X[i]) for i in order]
 
