@@ -32,7 +32,7 @@ from .innovation.table import PotentialTable, build_potentials, load_potentials
 from .rank import Candidate, CaseBasedRanker, Query
 from .rank.features import NeedQuery
 from .rank.learned import LearnedRanker, load_learned
-from .rank.rerank import rerank
+from .rank.rerank import POOL, rerank
 from .schemas import (
     EvidenceContract,
     Health,
@@ -46,8 +46,8 @@ from .store.db import is_migrated
 from .store.models import Award, Procurement
 from .vocab import cpv_vocabulary
 
-#: Candidates and similar past procurements the need's market view is read from.
-_POOL = 50
+#: Similar past procurements the need's market view is read from.
+_SIMILAR = 50
 
 
 class Matcher:
@@ -140,7 +140,7 @@ class Matcher:
         )  # fmt: skip
         # A wider pool than asked: the need's untapped supply is read from it, and an innovation
         # weight may lift a firm from below the first k.
-        pool, query_cpv, inferred = ranker.rank(query, max(request.k, _POOL))
+        pool, query_cpv, inferred = ranker.rank(query, max(request.k, POOL))
         w = request.innovation_weight
         learned_scores: dict[int, float] = {}
         if w:
@@ -226,7 +226,7 @@ class Matcher:
     ) -> tuple[list[ProcurementDoc], float]:
         """Past procurements above the calibrated floor, nearest first, and the best relevance."""
         index = ranker.index_
-        rows, top = top_k(index.procurement_vectors.scores(vector), _POOL)
+        rows, top = top_k(index.procurement_vectors.scores(vector), _SIMILAR)
         rel = ranker.relevance(top)
         similar = [index.corpus.procurements[r] for r, v in zip(rows, rel, strict=True) if v > 0]
         return similar, float(rel[0]) if len(rel) else 0.0

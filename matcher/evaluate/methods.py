@@ -20,12 +20,9 @@ from ..index.corpus import need_text
 from ..rank import CaseBasedRanker, Query
 from ..rank.features import NeedQuery
 from ..rank.learned import LearnedRanker, rolling_windows
-from ..rank.rerank import rerank
+from ..rank.rerank import POOL, rerank
 from ..vocab import cpv_vocabulary
 from .split import EvalQuery
-
-#: Case-based candidates the service re-orders with a trained model (as ``service._POOL``).
-_POOL = 50
 
 
 class Method:
@@ -183,7 +180,7 @@ class Innomatch(Method):
     def recommend(self, query: EvalQuery, vector: np.ndarray, k: int) -> list[int]:
         q = Query(text=query.text, vector=vector, cpv=query.cpv, region=query.region,
                   buyer_id=query.buyer_id)  # fmt: skip
-        ranked, _, _ = self.ranker_.rank(q, max(k, _POOL) if self.rerank else k)
+        ranked, _, _ = self.ranker_.rank(q, max(k, POOL) if self.rerank else k)
         if self.rerank is not None:
             need = NeedQuery(text=query.text, vector=vector, cpv=query.cpv,
                              buyer_id=query.buyer_id, region=query.region, date=query.date,

@@ -18,6 +18,9 @@ from .features import NeedQuery
 from .learned import LearnedRanker
 from .ranker import Candidate
 
+#: Case-based candidates the service ranks, and re-orders when it has a trained model.
+POOL = 50
+
 
 def rerank(
     pool: Sequence[Candidate],
