@@ -10,6 +10,17 @@ from .innovation.schemas import NeedInnovationOut, SupplierInnovationOut
 from .vocab import cpv_vocabulary
 
 
+def stripped_text(value: str, field: str) -> str:
+    """``value`` without surrounding spaces.
+
+    Raises:
+        ValueError: if fewer than 3 non-space characters remain (pydantic makes it a 422).
+    """
+    if len(value.strip()) < 3:
+        raise ValueError(f"{field} must hold at least 3 non-space characters")
+    return value.strip()
+
+
 class MatchFilters(BaseModel):
     """Optional restrictions on the suppliers returned."""
 
@@ -42,9 +53,7 @@ class MatchRequest(BaseModel):
     @field_validator("text")
     @classmethod
     def _not_blank(cls, v: str) -> str:
-        if len(v.strip()) < 3:
-            raise ValueError("text must hold at least 3 non-space characters")
-        return v.strip()
+        return stripped_text(v, "text")
 
     @field_validator("cpv")
     @classmethod

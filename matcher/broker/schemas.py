@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..innovation.schemas import NeedInnovationOut
-from ..schemas import SupplierMatch
+from ..schemas import SupplierMatch, stripped_text
 from ..vocab import cpv_vocabulary
 
 Mark = Literal["shortlisted", "relevant", "not_relevant", "contacted"]
@@ -52,9 +52,7 @@ class NeedIn(BaseModel):
     @field_validator("title")
     @classmethod
     def _title(cls, v: str) -> str:
-        if len(v.strip()) < 3:
-            raise ValueError("title must hold at least 3 non-space characters")
-        return v.strip()
+        return stripped_text(v, "title")
 
     @field_validator("cpv")
     @classmethod
