@@ -32,7 +32,7 @@ from .innovation.table import PotentialTable, build_potentials, load_potentials
 from .rank import Candidate, CaseBasedRanker, Query
 from .rank.features import NeedQuery
 from .rank.learned import LearnedRanker, load_learned
-from .rank.rerank import POOL, rerank
+from .rank.rerank import POOL, learned_ranking
 from .schemas import (
     EvidenceContract,
     Health,
@@ -140,22 +140,25 @@ class Matcher:
         )  # fmt: skip
         # A wider pool than asked: the need's untapped supply is read from it, and an innovation
         # weight may lift a firm from below the first k.
-        pool, query_cpv, inferred = ranker.rank(query, max(request.k, POOL))
-        w = request.innovation_weight
+        w, size = request.innovation_weight, max(request.k, POOL)
         learned_scores: dict[int, float] = {}
-        if w:
-            # The learned score has no 0..1 scale to blend with potential: the case-based fit does.
-            ranked = sorted(pool, key=lambda c: -self._blend(c, w))[: request.k]
-        elif (learned := self._learned) is not None:
-            # Inferred codes where none were given: the model was trained on needs with CPV.
-            need_q = NeedQuery(text=request.text, vector=query.vector, cpv=query_cpv,
+        # The learned score has no 0..1 scale to blend with potential: with an innovation weight
+        # the case-based fit is blended instead.
+        if not w and (learned := self._learned) is not None:
+            need_q = NeedQuery(text=request.text, vector=query.vector, cpv=request.cpv,
                                buyer_id=request.buyer_id, region=request.region,
                                value=request.value)  # fmt: skip
-            has_awards = [bool(ranker.won_rows_.get(c.supplier_pos)) for c in pool]
-            reordered, learned_scores = rerank(pool, learned, need_q, index, has_awards)
-            ranked = reordered[: request.k]
-        else:
+            pool, query_cpv, inferred, learned_scores = learned_ranking(
+                ranker, learned, query, need_q, size
+            )
             ranked = pool[: request.k]
+        else:
+            pool, query_cpv, inferred = ranker.rank(query, size)
+            ranked = (
+                sorted(pool, key=lambda c: -self._blend(c, w))[: request.k]
+                if w
+                else pool[: request.k]
+            )
         need = self._need(ranker, query.vector, request.text, pool)
         results = []
         for rank, c in enumerate(ranked, start=1):

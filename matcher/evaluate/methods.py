@@ -20,7 +20,7 @@ from ..index.corpus import need_text
 from ..rank import CaseBasedRanker, Query
 from ..rank.features import NeedQuery
 from ..rank.learned import LearnedRanker, rolling_windows
-from ..rank.rerank import POOL, rerank
+from ..rank.rerank import POOL, learned_ranking
 from ..vocab import cpv_vocabulary
 from .split import EvalQuery
 
@@ -180,13 +180,14 @@ class Innomatch(Method):
     def recommend(self, query: EvalQuery, vector: np.ndarray, k: int) -> list[int]:
         q = Query(text=query.text, vector=vector, cpv=query.cpv, region=query.region,
                   buyer_id=query.buyer_id)  # fmt: skip
-        ranked, _, _ = self.ranker_.rank(q, max(k, POOL) if self.rerank else k)
-        if self.rerank is not None:
+        if self.rerank is None:
+            ranked, _, _ = self.ranker_.rank(q, k)
+        else:
             need = NeedQuery(text=query.text, vector=vector, cpv=query.cpv,
                              buyer_id=query.buyer_id, region=query.region, date=query.date,
                              value=query.value)  # fmt: skip
-            has_awards = [bool(self.ranker_.won_rows_.get(c.supplier_pos)) for c in ranked]
-            ranked, _ = rerank(ranked, self.rerank.ranker_, need, self.train_, has_awards)
+            ranked, _, _, _ = learned_ranking(self.ranker_, self.rerank.ranker_, q, need,
+                                              max(k, POOL))  # fmt: skip
         suppliers = self.train_.corpus.suppliers
         return [suppliers[c.supplier_pos].id for c in ranked[:k]]
 

@@ -121,13 +121,20 @@ class FeatureBuilder:
         return {s: noisy_or(v) for s, v in votes.items()}
 
     def transform(
-        self, q: NeedQuery, suppliers: list[int] | None = None
+        self,
+        q: NeedQuery,
+        suppliers: list[int] | None = None,
+        sims: np.ndarray | None = None,
+        lex: np.ndarray | None = None,
     ) -> tuple[list[int], np.ndarray]:
         """Candidates for ``q`` (or the given ``suppliers``) and their feature matrix (columns in
-        ``FEATURES`` order)."""
+        ``FEATURES`` order). ``sims`` and ``lex``, the need's embedding and lexical scores against
+        every contract of the index, are computed here unless the caller has them."""
         idx, h = self.index_, self.history_
-        sims = idx.procurement_vectors.scores(q.vector)
-        lex = idx.lexical.scores(q.text)
+        if sims is None:
+            sims = idx.procurement_vectors.scores(q.vector)
+        if lex is None:
+            lex = idx.lexical.scores(q.text)
         cands = self.candidates(q, sims, lex) if suppliers is None else list(suppliers)
         votes_e = self._votes(sims, idx.sim_floor, max(idx.sim_ceiling - idx.sim_floor, 1e-3))
         lbest = float(lex.max()) if len(lex) and lex.max() > 0 else 1.0

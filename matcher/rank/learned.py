@@ -93,15 +93,18 @@ class LearnedRanker:
         X = X[:, self._columns()]
         return np.asarray(self.model_.predict(X), dtype=np.float64), X
 
-    def score(self, q: NeedQuery, suppliers: list[int]) -> tuple[np.ndarray, np.ndarray]:
-        """The model's scores for the given ``suppliers`` and their feature rows."""
+    def score(self, q: NeedQuery, suppliers: list[int], sims: np.ndarray | None = None,
+              lex: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+        """The model's scores for the given ``suppliers`` and their feature rows (``sims`` and
+        ``lex`` as in ``FeatureBuilder.transform``)."""
         if not suppliers:
             return np.zeros(0), np.zeros((0, len(self._columns())), np.float32)
-        return self._predict(self.builder_.transform(q, suppliers)[1])
+        return self._predict(self.builder_.transform(q, suppliers, sims, lex)[1])
 
-    def rank(self, q: NeedQuery, k: int) -> list[tuple[int, float, np.ndarray]]:
+    def rank(self, q: NeedQuery, k: int, sims: np.ndarray | None = None,
+             lex: np.ndarray | None = None) -> list[tuple[int, float, np.ndarray]]:  # fmt: skip
         """Top ``k`` ``(supplier id, score, feature row)``, best first."""
-        cands, X = self.builder_.transform(q)
+        cands, X = self.builder_.transform(q, None, sims, lex)
         if not cands:
             return []
         scores, X = self._predict(X)

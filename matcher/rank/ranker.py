@@ -8,6 +8,7 @@ so the explanation is the score itself, not a story told afterwards.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -136,15 +137,38 @@ class CaseBasedRanker:
         ranked = sorted(votes.items(), key=lambda kv: -kv[1])
         return [c for c, v in ranked[:n] if v / total >= 0.15]
 
-    def rank(self, query: Query, k: int) -> tuple[list[Candidate], list[str], bool]:
+    def query_cpv(self, query: Query, sims: np.ndarray) -> tuple[list[str], bool]:
+        """The need's CPV codes, or (with True) those inferred from its nearest contracts."""
+        if query.cpv:
+            return query.cpv, False
+        rows, top = top_k(sims, 20)
+        return self.infer_cpv(rows, self.relevance(top)), True
+
+    def rank(
+        self,
+        query: Query,
+        k: int,
+        include: Collection[int] = (),
+        sims: np.ndarray | None = None,
+        lex: np.ndarray | None = None,
+    ) -> tuple[list[Candidate], list[str], bool]:
         """Rank suppliers for ``query``.
 
+        Args:
+            query: The need.
+            k: How many to return.
+            include: Supplier positions scored and returned even below the top ``k`` (after
+                it, best first), unless the query's filters exclude them.
+            sims: The need's similarity to every contract, if the caller has it already.
+            lex: Its lexical scores against every contract, likewise.
+
         Returns:
-            The top ``k`` candidates (best first), the CPV codes used, and whether they were
-            inferred from the text.
+            The top ``k`` candidates (best first) and any of ``include`` below them, the CPV
+            codes used, and whether they were inferred from the text.
         """
         idx = self.index_
-        sims = idx.procurement_vectors.scores(query.vector)
+        if sims is None:
+            sims = idx.procurement_vectors.scores(query.vector)
         rows, top = top_k(sims, self.n_neighbours)
         if not len(rows):
             return [], query.cpv, False
@@ -168,7 +192,8 @@ class CaseBasedRanker:
                 f"won {len(votes)} of the {len(rows)} past contracts most similar to the need"
             )
 
-        lex = idx.lexical.scores(query.text)
+        if lex is None:
+            lex = idx.lexical.scores(query.text)
         lrows, ltop = top_k(lex, self.n_neighbours)
         lbest = float(ltop[0]) if len(ltop) else 0.0
         if lbest > 0:
@@ -202,6 +227,8 @@ class CaseBasedRanker:
             for code in query.cpv:
                 for pos in self.by_cpv_.get(code, [])[:200]:
                     cand(pos)
+        for pos in include:
+            cand(pos)
 
         results = []
         for pos, c in cands.items():
@@ -223,7 +250,8 @@ class CaseBasedRanker:
             c.evidence_sims = [float(sims[r]) for r in c.evidence_rows]
             results.append(c)
         results.sort(key=lambda c: (-c.score, -len(self.won_rows_.get(c.supplier_pos, []))))
-        return results[:k], query_cpv, inferred
+        below = [c for c in results[k:] if c.supplier_pos in include]
+        return results[:k] + below, query_cpv, inferred
 
     def _evidence(self, won: list[int], sims: np.ndarray) -> list[int]:
         """The supplier's most similar contracts, one per (title, buyer): lots repeat them."""

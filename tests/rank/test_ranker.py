@@ -85,3 +85,28 @@ def test_empty_query_vector_gives_no_crash(demo_index: MatchIndex) -> None:
     ranker = CaseBasedRanker().fit(demo_index)
     results, _, _ = ranker.rank(Query(text="xyz", vector=np.zeros(384, np.float32), cpv=[]), 5)
     assert len(results) <= 5
+
+
+def test_included_suppliers_follow_the_top_k_with_their_signals(
+    demo_index: MatchIndex, embedder: Embedder
+) -> None:
+    text = "travaux de voirie"
+    ranker, full, _, _ = _rank(demo_index, embedder, text, k=200)
+    deep = [c.supplier_pos for c in full[60:63]]
+    assert len(deep) == 3, "the demo has enough road-works suppliers"
+    query = Query(text=text, vector=embedder.embed_query(text), cpv=[])
+    top, _, _ = ranker.rank(query, 10, include=deep)
+    assert [c.supplier_pos for c in top[:10]] == [c.supplier_pos for c in full[:10]]
+    assert [c.supplier_pos for c in top[10:]] == deep  # below the top k, best first
+    by_pos = {c.supplier_pos: c for c in full}
+    for c in top[10:]:
+        assert c.score == pytest.approx(by_pos[c.supplier_pos].score) and c.evidence_rows
+    # Similarities handed in give the same ranking as those computed inside.
+    sims = demo_index.procurement_vectors.scores(query.vector)
+    lex = demo_index.lexical.scores(text)
+    again, _, _ = ranker.rank(query, 10, include=deep, sims=sims, lex=lex)
+    assert [c.supplier_pos for c in again] == [c.supplier_pos for c in top]
+    # The need's filters still apply to included suppliers.
+    fi_only = Query(text=text, vector=query.vector, cpv=[], country="FI")
+    filtered, _, _ = ranker.rank(fi_only, 10, include=deep)
+    assert not {c.supplier_pos for c in filtered} & set(deep)
