@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from matcher.exceptions import UnreadableFileError
 from matcher.ingest import ingest_file, ingest_paths
-from matcher.ingest import runner as runner_module
+from matcher.ingest import writer as writer_module
 from matcher.ingest.formats import READERS, Reader
 from matcher.store.db import session_scope
 from matcher.store.models import Award, Identifier, IngestRun, Procurement, RejectedRecord
@@ -134,6 +134,6 @@ def test_bulk_and_orm_paths_agree(
     monkeypatch: pytest.MonkeyPatch, db_url: str, shared_data: Path
 ) -> None:
     # A tiny batch size forces many flushes mid-file; the result must be the same.
-    monkeypatch.setattr(runner_module._FileIngest, "_BATCH", 7)
+    monkeypatch.setattr(writer_module.FileIngest, "_BATCH", 7)
     report = ingest_file(db_url, shared_data / "decp-fr" / "data.gouv.fr_pes.json")
     assert report.new == 863 and _count(db_url, Procurement) == 863
