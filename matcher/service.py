@@ -141,6 +141,8 @@ class Matcher:
         # A wider pool than asked: the need's untapped supply is read from it, and an innovation
         # weight may lift a firm from below the first k.
         w, size = request.innovation_weight, max(request.k, POOL)
+        # The need against every contract, once: both rankers and the market view read it.
+        sims = index.procurement_vectors.scores(query.vector)
         learned_scores: dict[int, float] = {}
         # The learned score has no 0..1 scale to blend with potential: with an innovation weight
         # the case-based fit is blended instead.
@@ -149,17 +151,17 @@ class Matcher:
                                buyer_id=request.buyer_id, region=request.region,
                                value=request.value)  # fmt: skip
             pool, query_cpv, inferred, learned_scores = learned_ranking(
-                ranker, learned, query, need_q, size
+                ranker, learned, query, need_q, size, sims
             )
             ranked = pool[: request.k]
         else:
-            pool, query_cpv, inferred = ranker.rank(query, size)
+            pool, query_cpv, inferred = ranker.rank(query, size, sims=sims)
             ranked = (
                 sorted(pool, key=lambda c: -self._blend(c, w))[: request.k]
                 if w
                 else pool[: request.k]
             )
-        need = self._need(ranker, query.vector, request.text, pool)
+        need = self._need(ranker, sims, request.text, pool)
         results = []
         for rank, c in enumerate(ranked, start=1):
             s = index.corpus.suppliers[c.supplier_pos]
@@ -225,11 +227,12 @@ class Matcher:
         return (1.0 - weight) * c.score + weight * (p.score / 100.0 if p else 0.0)
 
     def _similar(
-        self, ranker: CaseBasedRanker, vector: np.ndarray
+        self, ranker: CaseBasedRanker, sims: np.ndarray
     ) -> tuple[list[ProcurementDoc], float]:
-        """Past procurements above the calibrated floor, nearest first, and the best relevance."""
+        """Past procurements above the calibrated floor, nearest first, and the best relevance,
+        from the need's similarity ``sims`` to every contract."""
         index = ranker.index_
-        rows, top = top_k(index.procurement_vectors.scores(vector), _SIMILAR)
+        rows, top = top_k(sims, _SIMILAR)
         rel = ranker.relevance(top)
         similar = [index.corpus.procurements[r] for r, v in zip(rows, rel, strict=True) if v > 0]
         return similar, float(rel[0]) if len(rel) else 0.0
@@ -238,7 +241,7 @@ class Matcher:
         """Past procurements similar to a need (the market view reads these)."""
         ranker = self.ranker()
         vector = self.embed_query(need_text(text, cpv or [], cpv_vocabulary()))
-        return self._similar(ranker, vector)[0]
+        return self._similar(ranker, ranker.index_.procurement_vectors.scores(vector))[0]
 
     def suggest_cpv(self, text: str, n: int = 5) -> list[tuple[str, float]]:
         """CPV codes for a need's text: the main codes of the 20 nearest past contracts, each
@@ -255,10 +258,10 @@ class Matcher:
         ranked = sorted(votes.items(), key=lambda kv: -kv[1])[:n]
         return [(code, round(v / total, 3)) for code, v in ranked]
 
-    def _need(self, ranker: CaseBasedRanker, vector: np.ndarray, text: str,
+    def _need(self, ranker: CaseBasedRanker, sims: np.ndarray, text: str,
               pool: list[Candidate]) -> NeedInnovationOut:  # fmt: skip
         index = ranker.index_
-        similar, best = self._similar(ranker, vector)
+        similar, best = self._similar(ranker, sims)
         candidates = [
             (index.corpus.suppliers[c.supplier_pos].name, c.signals.get("similar_contracts", 0) > 0,
              self.potential(c.supplier_pos)) for c in pool

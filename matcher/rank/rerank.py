@@ -75,20 +75,27 @@ def _award_holders(ranker: CaseBasedRanker, ids: Collection[int]) -> list[int]:
 
 
 def learned_ranking(
-    ranker: CaseBasedRanker, learned: LearnedRanker, query: Query, need: NeedQuery, k: int = POOL
+    ranker: CaseBasedRanker,
+    learned: LearnedRanker,
+    query: Query,
+    need: NeedQuery,
+    k: int = POOL,
+    sims: np.ndarray | None = None,
 ) -> tuple[list[Candidate], list[str], bool, dict[int, float]]:
     """The service's ranking with a trained model, as ``POST /v1/match`` and the evaluation run it.
 
     The case-based pool of ``k`` plus the model's own top ``N_LEARNED`` suppliers with awards,
     each scored by the case-based ranker (its signals and evidence explain every match), then
-    re-ordered by ``rerank``. The need's similarities to the contracts are computed once.
+    re-ordered by ``rerank``. The need's similarities to the contracts (``sims``, if the caller
+    has them) are computed once.
 
     Returns:
         The candidates in the served order, the CPV codes used, whether they were inferred, and
         the model's score by supplier position.
     """
     index = ranker.index_
-    sims = index.procurement_vectors.scores(query.vector)
+    if sims is None:
+        sims = index.procurement_vectors.scores(query.vector)
     lex = index.lexical.scores(query.text)
     # Inferred codes where none were given: the model was trained on needs with CPV codes.
     codes, _ = ranker.query_cpv(query, sims)
