@@ -81,8 +81,11 @@ class FeatureBuilder:
         self.profile_ids_ = [index.corpus.suppliers[int(p)].id for p in index.profile_rows]
         return self
 
-    def candidates(self, q: NeedQuery, sims: np.ndarray, lex: np.ndarray) -> list[int]:
-        """Supplier ids worth scoring for ``q``, from every cheap retriever."""
+    def candidates(
+        self, q: NeedQuery, sims: np.ndarray, lex: np.ndarray, psims: np.ndarray
+    ) -> list[int]:
+        """Supplier ids worth scoring for ``q``, from every cheap retriever (``psims``: the
+        need's similarity to every supplier profile)."""
         h = self.history_
         procs = self.index_.corpus.procurements
         found: dict[int, None] = {}
@@ -103,8 +106,7 @@ class FeatureBuilder:
             lists.append(h.by_region_div_.get((q.region, q.cpv[0][:2]), Counter()))
         for counts in lists:
             found.update(dict.fromkeys(s for s, _ in counts.most_common(self.n_cpv)))
-        if len(self.index_.profile_rows):
-            psims = self.index_.profile_vectors.scores(q.vector)
+        if len(psims):
             found.update(
                 dict.fromkeys(self.profile_ids_[r] for r in top_k(psims, self.n_profile)[0])
             )
@@ -135,14 +137,12 @@ class FeatureBuilder:
             sims = idx.procurement_vectors.scores(q.vector)
         if lex is None:
             lex = idx.lexical.scores(q.text)
-        cands = self.candidates(q, sims, lex) if suppliers is None else list(suppliers)
+        psims = idx.profile_vectors.scores(q.vector) if len(idx.profile_rows) else np.zeros(0)
+        cands = self.candidates(q, sims, lex, psims) if suppliers is None else list(suppliers)
         votes_e = self._votes(sims, idx.sim_floor, max(idx.sim_ceiling - idx.sim_floor, 1e-3))
         lbest = float(lex.max()) if len(lex) and lex.max() > 0 else 1.0
         votes_l = self._votes(lex, 0.0, lbest)
-        psim: dict[int, float] = {}
-        if len(idx.profile_rows):
-            ps = idx.profile_vectors.scores(q.vector)
-            psim = {self.profile_ids_[i]: float(v) for i, v in enumerate(ps)}
+        psim = {self.profile_ids_[i]: float(v) for i, v in enumerate(psims)}
         code = q.cpv[0] if q.cpv else None
         exact = h.exact_.get(code or "", Counter())
         parent = h.parent_.get((h.parent_of_(code) if code else None) or "", Counter())
