@@ -19,9 +19,8 @@ from .exceptions import InnomatchError
 from .index import build_index
 from .ingest import FileReport, ingest_paths
 from .innovation.table import build_potentials
-from .rank.learned import load_learned
 from .schemas import MatchFilters, MatchRequest
-from .service import Matcher
+from .service import Matcher, learned_ranker
 from .settings import get_settings
 from .stats_cli import stats_app
 from .store.db import migrate, session_scope
@@ -105,10 +104,7 @@ def build() -> None:
         table = build_potentials(settings, index)
     except InnomatchError as exc:
         fail(str(exc))
-    learned = (
-        load_learned(settings.models_dir, index.model_name) if settings.use_learned_ranker else None
-    )
-    ranker = "learned" if learned else "case-based"
+    ranker = "learned" if learned_ranker(settings, index) else "case-based"
     typer.echo(json.dumps({**index.manifest(), "innovation_scored": len(table.by_pos),
                            "ranker": ranker}, indent=2))  # fmt: skip
 

@@ -120,7 +120,7 @@ class MatchResponse(BaseModel):
     ranker: str = Field(
         default="case-based",
         description="What ordered the results: 'learned' (trained model over the case-based "
-        "pool) or 'case-based'",
+        "pool and its own best suppliers) or 'case-based'",
     )
     need_innovation: NeedInnovationOut | None = Field(
         default=None, description="The need's innovation potential and suggested route"

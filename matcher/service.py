@@ -50,6 +50,14 @@ from .vocab import cpv_vocabulary
 _SIMILAR = 50
 
 
+def learned_ranker(settings: Settings, index: MatchIndex) -> LearnedRanker | None:
+    """The trained ranker the service orders ``index``'s matches with, or None (turned off, or
+    no model in ``models_dir`` fits the index's embedding model)."""
+    if not settings.use_learned_ranker:
+        return None
+    return load_learned(settings.models_dir, index.model_name)
+
+
 class Matcher:
     """Holds the loaded index, ranker and embedder; safe to share across threads."""
 
@@ -101,9 +109,7 @@ class Matcher:
             return self._ranker
 
     def _load_learned(self, index: MatchIndex) -> LearnedRanker | None:
-        if not self.settings.use_learned_ranker:
-            return None
-        learned = load_learned(self.settings.models_dir, index.model_name)
+        learned = learned_ranker(self.settings, index)
         return learned.use(index) if learned else None
 
     def potential(self, supplier_pos: int) -> SupplierPotential | None:

@@ -153,8 +153,9 @@ class Innomatch(Method):
     """The service's own ranker, as ``POST /v1/match`` runs it.
 
     Without ``rerank``: the case-based ranker alone (the service with no trained model). With
-    it: the case-based pool of 50 re-ordered by that learned ranker, trained inside the training
-    split, as the service does with a model in ``models/``.
+    it: the case-based pool of 50 plus that learned ranker's own top 10, re-ordered by it
+    (``learned_ranking``), the ranker trained inside the training split, as the service does
+    with a model in ``models/``.
     """
 
     def __init__(self, ranker: CaseBasedRanker | None = None, name: str = "innomatch",

@@ -119,7 +119,7 @@ def train_ranker(settings: Settings, cut: date | None = None,
             "training_needs": ranker.n_training_needs_, "cut": split.cut.isoformat(),
             "training_data_fingerprint": _fingerprint(split.train),
             "held_out": report["split"], "metrics": report["methods"][0]["metrics"],
-            # What the service runs with this model: the case-based pool re-ordered by it.
+            # What the service runs with this model (``rerank.learned_ranking``).
             "service_metrics": report["methods"][1]["metrics"],
         }],
     }  # fmt: skip
