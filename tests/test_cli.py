@@ -32,11 +32,26 @@ def test_ingest_build_match(env: Path, demo_data: Path) -> None:
     assert "3 files, 142 records, 0 files failed" in r.output
     r = runner.invoke(app, ["build"])
     assert r.exit_code == 0, r.output
-    assert json.loads(r.output)["procurements"] == 97
+    built = json.loads(r.output)
+    # The shipped model fits the bundled embedding model, so the service will use it.
+    assert built["procurements"] == 97 and built["ranker"] == "learned"
     r = runner.invoke(app, ["match", "koulukalusteet ja tuolit", "--k", "3", "--json"])
     assert r.exit_code == 0, r.output
     names = [m["name"] for m in json.loads(r.output)["results"]]
     assert any("Martela" in n or "Isku" in n or "Lekolar" in n for n in names), names
+
+
+@pytest.mark.slow
+def test_build_says_case_based_when_the_learned_ranker_is_off(
+    env: Path, demo_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(demo_data / "profiles")]).exit_code == 0
+    monkeypatch.setenv("USE_LEARNED_RANKER", "false")
+    get_settings.cache_clear()
+    r = runner.invoke(app, ["build"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["ranker"] == "case-based"
 
 
 def test_bad_input_is_a_clear_error_not_a_traceback(env: Path, tmp_path: Path) -> None:
