@@ -255,14 +255,8 @@ class Matcher:
         ranker = self.ranker()
         sims = ranker.index_.procurement_vectors.scores(self.embed_query(text))
         rows, top = top_k(sims, 20)
-        votes: dict[str, float] = {}
-        for row, r in zip(rows, ranker.relevance(top), strict=True):
-            cpv = ranker.index_.corpus.procurements[row].cpv
-            if cpv:
-                votes[cpv[0]] = votes.get(cpv[0], 0.0) + float(r) + 1e-3
-        total = sum(votes.values()) or 1.0
-        ranked = sorted(votes.items(), key=lambda kv: -kv[1])[:n]
-        return [(code, round(v / total, 3)) for code, v in ranked]
+        ranked = ranker.cpv_votes(rows, ranker.relevance(top))[:n]
+        return [(code, round(share, 3)) for code, share in ranked]
 
     def _need(self, ranker: CaseBasedRanker, sims: np.ndarray, text: str,
               pool: list[Candidate]) -> NeedInnovationOut:  # fmt: skip

@@ -126,16 +126,20 @@ class CaseBasedRanker:
         scale = self.sim_ceiling_ - self.sim_floor_
         return np.clip((sims - self.sim_floor_) / scale, 0.0, 1.0)
 
-    def infer_cpv(self, rows: np.ndarray, rel: np.ndarray, n: int = 2) -> list[str]:
-        """CPV codes of the nearest contracts, by similarity-weighted vote."""
+    def cpv_votes(self, rows: np.ndarray, rel: np.ndarray) -> list[tuple[str, float]]:
+        """Main CPV codes of the 20 nearest contracts (``rows``, best first, with relevance
+        ``rel``), each with its share of their relevance-weighted votes, best first."""
         votes: dict[str, float] = defaultdict(float)
         procs = self.index_.corpus.procurements
         for row, r in zip(rows[:20], rel[:20], strict=False):
             if procs[row].cpv:
                 votes[procs[row].cpv[0]] += float(r) + 1e-3
         total = sum(votes.values()) or 1.0
-        ranked = sorted(votes.items(), key=lambda kv: -kv[1])
-        return [c for c, v in ranked[:n] if v / total >= 0.15]
+        return [(c, v / total) for c, v in sorted(votes.items(), key=lambda kv: -kv[1])]
+
+    def infer_cpv(self, rows: np.ndarray, rel: np.ndarray, n: int = 2) -> list[str]:
+        """CPV codes of the nearest contracts, by similarity-weighted vote."""
+        return [c for c, share in self.cpv_votes(rows, rel)[:n] if share >= 0.15]
 
     def query_cpv(self, query: Query, sims: np.ndarray) -> tuple[list[str], bool]:
         """The need's CPV codes, or (with True) those inferred from its nearest contracts."""
