@@ -14,8 +14,10 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # the uvicorn/Chromium harness the tests use
 
-from api.background import serve_in_background  # noqa: E402
+from server_harness import serve_in_background  # noqa: E402
+
 from matcher.embed import CachedEmbedder, EmbeddingCache, load_embedder  # noqa: E402
 from matcher.index import build_index, load_corpus  # noqa: E402
 from matcher.ingest import ingest_paths  # noqa: E402

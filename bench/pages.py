@@ -22,10 +22,12 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # the uvicorn/Chromium harness the tests use
 
-from api.background import CHROMIUM_ARGS, serve_in_background  # noqa: E402
+from server_harness import CHROMIUM_ARGS, serve_in_background  # noqa: E402
+
+from matcher.cli.users import demo_accounts  # noqa: E402
 from matcher.settings import get_settings  # noqa: E402
-from matcher.users_cli import demo_accounts  # noqa: E402
 
 QUERIES = ["Koulujen siivouspalvelut", "Sähköbussien latauspisteet ja latausinfrastruktuuri",
            "Skolmåltider och catering", "Road maintenance and winter snow clearing",

@@ -15,8 +15,8 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..index.flags import innovation_flag
 from ..innovation.facts import SupplierFacts, load_facts
-from ..innovation.flags import innovation_flag
 from ..innovation.supplier import SUPPLIER_COMPONENTS, supplier_potential
 from ..store.models import Award, Identifier, Organisation, Procurement, Purchase, Signal
 

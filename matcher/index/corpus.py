@@ -9,9 +9,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..innovation.flags import Flag, innovation_flag
 from ..store.models import Award, Organisation, Procurement, Purchase
 from ..vocab.cpv import CpvVocabulary
+from .flags import Flag, innovation_flag
 
 
 @dataclass

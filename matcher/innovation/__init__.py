@@ -1,11 +1,11 @@
 """Innovation potential: of each supplier, of each need, and the innovative share of procurement.
 
-``flags`` decides whether a procurement counts as innovative; ``themes`` finds the strategic
+``themes`` finds the strategic
 themes in a text; ``facts`` reads what a supplier's score rests on; ``supplier`` and ``need``
 score and explain; ``novelty`` and ``table`` work on a built index; ``stats`` measures the share.
 """
 
-from .flags import Flag, innovation_flag
+from ..index.flags import Flag, innovation_flag
 from .supplier import SUPPLIER_COMPONENTS, SupplierPotential, supplier_potential
 from .themes import detect_themes
 

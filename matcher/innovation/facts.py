@@ -14,8 +14,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..index.flags import can_declare, innovation_flag
 from ..store.models import Award, Identifier, Organisation, Procurement, Purchase, Signal
-from .flags import can_declare, innovation_flag
 
 
 @dataclass

@@ -21,8 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..exceptions import InvalidInputError
+from ..index.flags import Flag, innovation_flag
 from ..store.models import Organisation, Procurement
-from .flags import Flag, innovation_flag
 from .schemas import InnovationStats, ShareEstimate, ShareRow
 
 #: The national goal: 10% of public procurement innovative.

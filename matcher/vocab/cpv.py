@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..exceptions import InvalidInputError
-from ..ingest.normalize import cpv_code
+from .normalize import cpv_code
 
 _DATA = Path(__file__).parent / "data" / "cpv_2008_fi_sv_en.csv"
 #: Prefix lengths of the CPV levels: division, group, class, category, full code.

@@ -6,7 +6,7 @@ import csv
 from functools import lru_cache
 from pathlib import Path
 
-from ..ingest.normalize import name_key
+from .normalize import name_key
 
 _DATA = Path(__file__).parent / "data"
 

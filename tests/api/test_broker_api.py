@@ -8,10 +8,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
+from matcher.cli.users import demo_accounts
 from matcher.embed import Embedder
 from matcher.service import Matcher
 from matcher.settings import Settings
-from matcher.users_cli import demo_accounts
 
 pytestmark = pytest.mark.slow
 PASSWORD = "api-test-password-1"

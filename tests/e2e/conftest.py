@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from server_harness import CHROMIUM_ARGS, serve_in_background
 
-from api.background import CHROMIUM_ARGS, serve_in_background
+from matcher.cli.users import demo_accounts
 from matcher.settings import Settings
-from matcher.users_cli import demo_accounts
 
 CHROMIUM = os.environ.get("INNOMATCH_CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "e2e-password-4711"

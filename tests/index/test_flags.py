@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from matcher.index.flags import innovation_flag
 from matcher.ingest.eforms import read
 from matcher.ingest.records import ProcurementRecord
-from matcher.innovation.flags import innovation_flag
 
 
 def test_bt776_on_real_eforms_example(shared_data: Path) -> None:

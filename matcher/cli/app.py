@@ -1,4 +1,5 @@
-"""The ``innomatch`` command line: ingest, build, match, serve, and the one-shot demo."""
+"""The ``innomatch`` app: ingest, build, match, serve and the one-shot demo; the command groups
+of the sibling modules are added to it."""
 
 from __future__ import annotations
 
@@ -13,18 +14,18 @@ import typer
 from pydantic import ValidationError
 from tqdm import tqdm
 
-from ._cli import fail
-from .evaluate_cli import evaluate, train
-from .exceptions import InnomatchError
-from .index import build_index
-from .ingest import FileReport, ingest_paths
-from .innovation.table import build_potentials
-from .schemas import MatchFilters, MatchRequest
-from .service import Matcher, learned_ranker
-from .settings import get_settings
-from .stats_cli import stats_app
-from .store.db import migrate, session_scope
-from .users_cli import demo_accounts, users_app
+from ..exceptions import InnomatchError
+from ..index import build_index
+from ..ingest import FileReport, ingest_paths
+from ..innovation.table import build_potentials
+from ..schemas import MatchFilters, MatchRequest
+from ..service import Matcher, learned_ranker
+from ..settings import get_settings
+from ..store.db import migrate, session_scope
+from ._common import fail
+from .evaluate import evaluate, train
+from .stats import stats_app
+from .users import demo_accounts, users_app
 
 app = typer.Typer(help="innomatch: find suppliers for a public need, before tendering.",
                   no_args_is_help=True, pretty_exceptions_enable=False)  # fmt: skip
@@ -157,7 +158,7 @@ def resolve(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only show what would merge")] = False,
 ) -> None:
     """Merge organisations known only by name into the identified company they match."""
-    from .resolve import resolve as run_resolve
+    from ..resolve import resolve as run_resolve
 
     settings = get_settings()
     migrate(settings.database_url)
@@ -176,7 +177,7 @@ def unmerge(
     merge_id: Annotated[int, typer.Argument(help="Id printed by `innomatch resolve`")],
 ) -> None:
     """Undo one entity-resolution merge."""
-    from .resolve import undo
+    from ..resolve import undo
 
     try:
         with session_scope(get_settings().database_url) as session:
@@ -199,7 +200,7 @@ def fetch_hilma(
     ] = None,
 ) -> None:
     """Fetch new notices from the Hilma API (key in HILMA_API_KEY), then `innomatch ingest` the folder."""
-    from .clients import HilmaClient
+    from ..clients import HilmaClient
 
     try:
         client = HilmaClient()
@@ -222,7 +223,7 @@ def fetch_ted(
     out: Annotated[Path, typer.Option(help="Folder for the notices' XML")] = Path("var/ted"),
 ) -> None:
     """Download TED notices matching a query (no key needed), then `innomatch ingest` the folder."""
-    from .clients import TedClient
+    from ..clients import TedClient
 
     try:
         found, written, errors = TedClient().download(query, out)

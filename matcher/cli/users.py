@@ -9,13 +9,13 @@ from typing import Annotated
 import typer
 from sqlalchemy import select
 
-from ._cli import fail
-from .broker.accounts import create_user, issue_api_key, set_password
-from .exceptions import InnomatchError
-from .settings import get_settings
-from .store.broker_models import User
-from .store.db import migrate, session_scope
-from .store.models import Organisation
+from ..broker.accounts import create_user, issue_api_key, set_password
+from ..exceptions import InnomatchError
+from ..settings import get_settings
+from ..store.broker_models import User
+from ..store.db import migrate, session_scope
+from ..store.models import Organisation
+from ._common import fail
 
 users_app = typer.Typer(help="Accounts: buyers act for one organisation, brokers for a region.",
                         no_args_is_help=True)  # fmt: skip

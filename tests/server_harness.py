@@ -1,5 +1,5 @@
-"""Run the app under uvicorn in a child process, as users reach it, and the flags of the
-headless Chromium that drives it (browser tests, benchmarks)."""
+"""Test and benchmark harness, not part of the app: the app under uvicorn in a child process, as
+users reach it, and the flags of the headless Chromium that drives it."""
 
 from __future__ import annotations
 

@@ -10,13 +10,13 @@ from typing import Annotated
 
 import typer
 
-from ._cli import fail
-from .evaluate.innovation import format_report, separation
-from .exceptions import InnomatchError
-from .innovation.schemas import InnovationStats
-from .innovation.stats import innovation_stats, plot_stats
-from .settings import get_settings
-from .store.db import migrate, session_scope
+from ..evaluate.innovation import format_report, separation
+from ..exceptions import InnomatchError
+from ..innovation.schemas import InnovationStats
+from ..innovation.stats import innovation_stats, plot_stats
+from ..settings import get_settings
+from ..store.db import migrate, session_scope
+from ._common import fail
 
 stats_app = typer.Typer(help="Statistics: innovative share, innovation index separation.",
                         no_args_is_help=True)  # fmt: skip

@@ -9,14 +9,14 @@ from typing import Annotated
 
 import typer
 
-from ._cli import fail
-from .evaluate.feedback import evaluate_feedback, format_feedback
-from .evaluate.harness import format_table, plot
-from .evaluate.purchases import evaluate_purchases, format_purchases
-from .evaluate.run import METHOD_NAMES, run_evaluation, train_ranker
-from .exceptions import InnomatchError
-from .service import Matcher
-from .settings import get_settings
+from ..evaluate.feedback import evaluate_feedback, format_feedback
+from ..evaluate.harness import format_table, plot
+from ..evaluate.purchases import evaluate_purchases, format_purchases
+from ..evaluate.run import METHOD_NAMES, run_evaluation, train_ranker
+from ..exceptions import InnomatchError
+from ..service import Matcher
+from ..settings import get_settings
+from ._common import fail
 
 
 def evaluate(
