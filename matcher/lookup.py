@@ -85,9 +85,7 @@ def get_supplier(session: Session, key: str, max_awards: int = 50,
     facts = load_facts(session, {org.id}).get(org.id)
     novelty = None
     if matcher is not None and matcher.index_ready():
-        ranker = matcher.ranker()
-        pos = ranker.pos_.get(org.id)
-        saved = matcher.potential(pos) if pos is not None else None
+        saved = matcher.potential(org.id)
         novelty = next(((c.value, c.confidence, c.evidence) for c in saved.components
                         if c.name == "novelty"), None) if saved else None  # fmt: skip
     potential = supplier_potential(facts, novelty) if facts else None

@@ -62,12 +62,17 @@ class MatchRequest(BaseModel):
 
 
 class Signal(BaseModel):
-    """One part of a supplier's score: its value, weight and what it means."""
+    """One part of a supplier's score: a feature's value, its contribution and what it means."""
 
     name: str
-    value: float = Field(description="0..1")
-    weight: float
-    contribution: float = Field(description="value x weight; the parts add up to the score")
+    value: float | None = Field(description="The feature's value (None: does not apply)")
+    weight: float | None = Field(
+        default=None, description="The linear scorer's weight (None for the trained scorer)"
+    )
+    contribution: float = Field(
+        description="This part of the score: weight x value (linear scorer) or the trained "
+        "model's own contribution; base_score plus all parts equals score"
+    )
     explanation: str
 
 
@@ -85,25 +90,33 @@ class EvidenceContract(BaseModel):
 
 
 class SupplierMatch(BaseModel):
-    """One ranked supplier with the reasons for its place."""
+    """One ranked supplier with the parts of its score: the order shown is the order explained."""
 
     rank: int
     supplier_id: int
     name: str | None
     country: str | None
     identifiers: list[str]
-    score: float
+    score: float = Field(
+        description="The scorer's output (blended with innovation potential when an innovation "
+        "weight is given); results are sorted by it; base_score + the signals' contributions"
+    )
+    base_score: float = Field(
+        default=0.0, description="The scorer's base value (0 for the linear scorer)"
+    )
     signals: list[Signal]
     matching_cpv: list[str]
     evidence: list[EvidenceContract]
     n_awards: int
-    fit_score: float = Field(description="The fit alone: the sum of the signals' contributions")
+    fit_score: float = Field(description="The scorer's output before any innovation weight")
     innovation: SupplierInnovationOut | None = Field(
         default=None, description="The supplier's innovation potential (0-100, with parts)"
     )
-    learned_score: float | None = Field(
-        default=None,
-        description="The trained ranker's score, where it set the order (relative, no unit)",
+    found_by: list[str] = Field(
+        default_factory=list, description="The retrievers that found it (its provenance)"
+    )
+    profile: str | None = Field(
+        default=None, description="The supplier's own profile text, where it has one (evidence)"
     )
 
 
@@ -118,9 +131,9 @@ class MatchResponse(BaseModel):
     took_ms: float
     innovation_weight: float = 0.0
     ranker: str = Field(
-        default="case-based",
-        description="What ordered the results: 'learned' (trained model over the case-based "
-        "pool and its own best suppliers) or 'case-based'",
+        default="linear",
+        description="The scorer that ordered and explains the results: 'learned' (the trained "
+        "LambdaMART model) or 'linear' (documented weights)",
     )
     need_innovation: NeedInnovationOut | None = Field(
         default=None, description="The need's innovation potential and suggested route"

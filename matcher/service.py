@@ -18,7 +18,6 @@ from threadpoolctl import threadpool_limits
 from .embed import Embedder, load_embedder
 from .index import MatchIndex, load_index
 from .index.corpus import ProcurementDoc, need_text
-from .index.vectors import top_k
 from .innovation.need import need_potential
 from .innovation.schemas import (
     InnovationStats,
@@ -28,11 +27,9 @@ from .innovation.schemas import (
 )
 from .innovation.stats import innovation_stats
 from .innovation.supplier import SupplierPotential
-from .innovation.table import PotentialTable, build_potentials, load_potentials
-from .rank import Candidate, CaseBasedRanker, Query
-from .rank.features import NeedQuery
-from .rank.learned import LearnedRanker, load_learned
-from .rank.rerank import POOL, learned_ranking
+from .innovation.table import build_potentials, load_potentials
+from .rank import LambdaMARTScorer, Need, Ranked, Ranking, RankingPipeline
+from .rank.models import load_scorer
 from .schemas import (
     EvidenceContract,
     Health,
@@ -50,25 +47,31 @@ from .vocab import cpv_vocabulary
 _SIMILAR = 50
 
 
-def learned_ranker(settings: Settings, index: MatchIndex) -> LearnedRanker | None:
-    """The trained ranker the service orders ``index``'s matches with, or None (turned off, or
-    no model in ``models_dir`` fits the index's embedding model)."""
+def trained_scorer(settings: Settings, index: MatchIndex) -> LambdaMARTScorer | None:
+    """The trained scorer the service ranks ``index``'s matches with, or None (turned off, or no
+    model in ``models_dir`` fits the index's embedding model)."""
     if not settings.use_learned_ranker:
         return None
-    return load_learned(settings.models_dir, index.model_name)
+    return load_scorer(settings.models_dir, index.model_name)
+
+
+def need_of(request: MatchRequest) -> Need:
+    """The pipeline's need for an API or CLI request."""
+    f = request.filters
+    return Need(text=request.text, cpv=list(request.cpv), buyer_id=request.buyer_id,
+                region=request.region, value=request.value, country=f.country,
+                supplier_region=f.region, with_awards_only=f.with_awards_only)  # fmt: skip
 
 
 class Matcher:
-    """Holds the loaded index, ranker and embedder; safe to share across threads."""
+    """Holds the loaded index, pipeline and embedder; safe to share across threads."""
 
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
         self._embedder = embedder
         self._lock = threading.Lock()
-        self._index: MatchIndex | None = None
-        self._ranker: CaseBasedRanker | None = None
-        self._potentials: PotentialTable | None = None
-        self._learned: LearnedRanker | None = None
+        self._pipeline: RankingPipeline | None = None
+        self._potentials: dict[int, SupplierPotential] = {}
         #: Share estimates by store state (count and last id of procurements): seconds to train.
         self._estimates: dict[tuple[int, int], ShareEstimate] = {}
         # A need's page ranks it and draws its market from the same text: embed it once.
@@ -88,185 +91,124 @@ class Matcher:
                 self._embedder = load_embedder(self.settings.model_name)
             return self._embedder
 
-    def ranker(self) -> CaseBasedRanker:
-        """The fitted ranker over the saved index, loaded on first use.
+    def pipeline(self) -> RankingPipeline:
+        """The fitted ranking pipeline over the saved index, loaded on first use.
 
         Raises:
             IndexNotBuiltError: if ``innomatch build`` has not run.
         """
         with self._lock:
-            if self._ranker is None:
+            if self._pipeline is None:
                 # Matching does small matrix-vector products; multi-threaded BLAS only fights the
                 # embedder's OpenMP threads for the cores (measured: p50 34 -> 16 ms, p99 125 -> 31).
                 threadpool_limits(limits=1, user_api="blas")
                 index = load_index(self.settings.index_dir)
                 # Scores saved by `innomatch build`; an index built without them gets them now.
-                self._potentials = load_potentials(self.settings.index_dir, index) or (
+                table = load_potentials(self.settings.index_dir, index) or (
                     build_potentials(self.settings, index)
                 )
-                self._index, self._ranker = index, CaseBasedRanker().fit(index)
-                self._learned = self._load_learned(index)
-            return self._ranker
+                suppliers = index.corpus.suppliers
+                self._potentials = {suppliers[pos].id: p for pos, p in table.by_pos.items()}
+                scorer = trained_scorer(self.settings, index)
+                self._pipeline = RankingPipeline(scorer=scorer).fit(index)
+            return self._pipeline
 
-    def _load_learned(self, index: MatchIndex) -> LearnedRanker | None:
-        learned = learned_ranker(self.settings, index)
-        return learned.use(index) if learned else None
+    def index(self) -> MatchIndex:
+        """The loaded index (loading it on first use)."""
+        return self.pipeline().index_
 
-    def potential(self, supplier_pos: int) -> SupplierPotential | None:
-        """The innovation potential of the supplier at ``supplier_pos`` of the loaded index."""
-        self.ranker()
-        return self._potentials.by_pos.get(supplier_pos) if self._potentials else None
+    def potential(self, supplier_id: int) -> SupplierPotential | None:
+        """The innovation potential of ``supplier_id`` in the loaded index."""
+        self.pipeline()
+        return self._potentials.get(supplier_id)
+
+    def _potential_score(self, supplier_id: int) -> float | None:
+        p = self._potentials.get(supplier_id)
+        return p.score if p else None
 
     def warm_up(self) -> None:
-        """Load the index, the ranker and the query model now (the first match is then fast)."""
-        self.ranker()
+        """Load the index, the pipeline and the query model now (the first match is then fast)."""
+        self.pipeline()
         self.embed_query("warm-up")
 
     def reload(self) -> None:
         """Forget the loaded index so the next call reads the newest build."""
         with self._lock:
-            self._index = self._ranker = self._potentials = self._learned = None
+            self._pipeline = None
+            self._potentials = {}
 
     def index_ready(self) -> bool:
         """True if an index is loaded or can be."""
-        return self._index is not None or (self.settings.index_dir / "index.joblib").is_file()
+        return self._pipeline is not None or (self.settings.index_dir / "index.joblib").is_file()
 
     def match(self, request: MatchRequest) -> MatchResponse:
-        """Rank suppliers for a described need, each with its signals and evidence."""
+        """Rank suppliers for a described need, each with the parts of its score and evidence."""
         start = time.perf_counter()
-        ranker = self.ranker()
-        index = ranker.index_
-        vocab = cpv_vocabulary()
-        text = need_text(request.text, request.cpv, vocab)
-        query = Query(
-            text=request.text, vector=self.embed_query(text), cpv=request.cpv,
-            region=request.region,
-            buyer_id=request.buyer_id, country=request.filters.country,
-            supplier_region=request.filters.region, with_awards_only=request.filters.with_awards_only,
-        )  # fmt: skip
-        # A wider pool than asked: the need's untapped supply is read from it, and an innovation
-        # weight may lift a firm from below the first k.
-        w, size = request.innovation_weight, max(request.k, POOL)
-        # The need against every contract, once: both rankers and the market view read it.
-        sims = index.procurement_vectors.scores(query.vector)
-        learned_scores: dict[int, float] = {}
-        # The learned score has no 0..1 scale to blend with potential: with an innovation weight
-        # the case-based fit is blended instead.
-        if not w and (learned := self._learned) is not None:
-            need_q = NeedQuery(text=request.text, vector=query.vector, cpv=request.cpv,
-                               buyer_id=request.buyer_id, region=request.region,
-                               value=request.value)  # fmt: skip
-            pool, query_cpv, inferred, learned_scores = learned_ranking(
-                ranker, learned, query, need_q, size, sims
-            )
-            ranked = pool[: request.k]
-        else:
-            pool, query_cpv, inferred = ranker.rank(query, size, sims=sims)
-            ranked = (
-                sorted(pool, key=lambda c: -self._blend(c, w))[: request.k]
-                if w
-                else pool[: request.k]
-            )
-        need = self._need(ranker, sims, request.text, pool)
-        results = []
-        for rank, c in enumerate(ranked, start=1):
-            s = index.corpus.suppliers[c.supplier_pos]
-            signals = [
-                Signal(
-                    name=name,
-                    value=round(c.signals.get(name, 0.0), 4),
-                    weight=weight,
-                    contribution=round(weight * c.signals.get(name, 0.0), 4),
-                    explanation=c.notes.get(name, "no support from this signal"),
-                )  # fmt: skip
-                for name, weight in ranker.weights_.items()
-            ]
-            evidence = [
-                EvidenceContract(
-                    procurement_id=p.id,
-                    title=p.title,
-                    buyer=p.buyer_name,
-                    date=p.date,
-                    value=p.value,
-                    currency=p.currency,
-                    cpv=p.cpv,
-                    similarity=round(sim, 4),
-                )
-                for r, sim in zip(c.evidence_rows, c.evidence_sims, strict=True)
-                for p in [index.corpus.procurements[r]]
-            ]
-            results.append(
-                SupplierMatch(
-                    rank=rank,
-                    supplier_id=s.id,
-                    name=s.name,
-                    country=s.country,
-                    identifiers=[f"{a}:{b}" for a, b in s.identifiers],
-                    score=round(self._blend(c, w), 4),
-                    fit_score=round(c.score, 4),
-                    innovation=SupplierInnovationOut.of(p)
-                    if (p := self.potential(c.supplier_pos))
-                    else None,
-                    signals=signals,
-                    matching_cpv=c.matching_cpv,
-                    evidence=evidence,
-                    n_awards=len(ranker.won_rows_.get(c.supplier_pos, [])),
-                    learned_score=(
-                        round(v, 4)
-                        if (v := learned_scores.get(c.supplier_pos)) is not None
-                        else None
-                    ),
-                )  # fmt: skip
-            )
+        pipe = self.pipeline()
+        need = need_of(request)
+        vector = self.embed_query(need_text(request.text, request.cpv, cpv_vocabulary()))
+        ranking = pipe.rank(need, vector, request.k, self._potential_score,
+                            request.innovation_weight)  # fmt: skip
+        results = [self._result(pipe.index_, rank, r)
+                   for rank, r in enumerate(ranking.results, start=1)]  # fmt: skip
+        ctx = ranking.ctx
         return MatchResponse(
-            query_cpv=query_cpv, cpv_inferred=inferred, results=results, model=index.model_name,
-            index_built_at=index.built_at, took_ms=round((time.perf_counter() - start) * 1000, 2),
-            innovation_weight=w, need_innovation=need,
-            ranker="learned" if learned_scores else "case-based",
+            query_cpv=ctx.cpv, cpv_inferred=ctx.cpv_inferred, results=results,
+            model=pipe.index_.model_name, index_built_at=pipe.index_.built_at,
+            took_ms=round((time.perf_counter() - start) * 1000, 2),
+            innovation_weight=request.innovation_weight, need_innovation=self._need(pipe, ranking),
+            ranker=ranking.scorer,
         )  # fmt: skip
 
-    def _blend(self, c: Candidate, weight: float) -> float:
-        """Fit blended with innovation potential: ``(1 - w) fit + w potential / 100``."""
-        if not weight:
-            return c.score
-        p = self.potential(c.supplier_pos)
-        return (1.0 - weight) * c.score + weight * (p.score / 100.0 if p else 0.0)
+    def _result(self, index: MatchIndex, rank: int, r: Ranked) -> SupplierMatch:
+        s = self.pipeline().history_.supplier_[r.supplier_id]
+        procs = index.corpus.procurements
+        evidence = [
+            EvidenceContract(procurement_id=p.id, title=p.title, buyer=p.buyer_name, date=p.date,
+                             value=p.value, currency=p.currency, cpv=p.cpv,
+                             similarity=round(sim, 4))
+            for row, sim in zip(r.evidence_rows, r.evidence_sims, strict=True)
+            for p in [procs[row]]
+        ]  # fmt: skip
+        signals = [Signal(name=c.name, value=c.value, weight=c.weight,
+                          contribution=round(c.contribution, 6), explanation=c.sentence)
+                   for c in r.contributions]  # fmt: skip
+        potential = self.potential(r.supplier_id)
+        return SupplierMatch(
+            rank=rank, supplier_id=s.id, name=s.name, country=s.country,
+            identifiers=[f"{a}:{b}" for a, b in s.identifiers], score=round(r.score, 6),
+            base_score=round(r.base, 6), fit_score=round(r.fit, 6), signals=signals,
+            matching_cpv=r.matching_cpv, evidence=evidence, n_awards=r.n_awards,
+            innovation=SupplierInnovationOut.of(potential) if potential else None,
+            found_by=r.found_by, profile=s.profile_text,
+        )  # fmt: skip
 
-    def _similar(
-        self, ranker: CaseBasedRanker, sims: np.ndarray
-    ) -> tuple[list[ProcurementDoc], float]:
-        """Past procurements above the calibrated floor, nearest first, and the best relevance,
-        from the need's similarity ``sims`` to every contract."""
-        index = ranker.index_
-        rows, top = top_k(sims, _SIMILAR)
-        rel = ranker.relevance(top)
-        similar = [index.corpus.procurements[r] for r, v in zip(rows, rel, strict=True) if v > 0]
+    def _similar(self, pipe: RankingPipeline, vector: np.ndarray) -> tuple[list[ProcurementDoc], float]:
+        """Past procurements above the calibrated floor, nearest first, and the best relevance."""
+        rows, top = pipe.index_.procurement_vectors.search(vector, _SIMILAR)
+        rel = pipe.builder_.relevance(top)
+        procs = pipe.index_.corpus.procurements
+        similar = [procs[int(r)] for r, v in zip(rows, rel, strict=True) if v > 0]
         return similar, float(rel[0]) if len(rel) else 0.0
 
     def similar_procurements(self, text: str, cpv: list[str] | None = None) -> list[ProcurementDoc]:
         """Past procurements similar to a need (the market view reads these)."""
-        ranker = self.ranker()
-        vector = self.embed_query(need_text(text, cpv or [], cpv_vocabulary()))
-        return self._similar(ranker, ranker.index_.procurement_vectors.scores(vector))[0]
+        pipe = self.pipeline()
+        return self._similar(pipe, self.embed_query(need_text(text, cpv or [], cpv_vocabulary())))[0]
 
     def suggest_cpv(self, text: str, n: int = 5) -> list[tuple[str, float]]:
-        """CPV codes for a need's text: the main codes of the 20 nearest past contracts, each
-        with its share of their relevance-weighted votes (best first)."""
-        ranker = self.ranker()
-        sims = ranker.index_.procurement_vectors.scores(self.embed_query(text))
-        rows, top = top_k(sims, 20)
-        ranked = ranker.cpv_votes(rows, ranker.relevance(top))[:n]
+        """CPV codes for a need's text, each with its score (best first), from the pipeline's
+        CPV inferrer."""
+        pipe = self.pipeline()
+        ranked = pipe.cpv_.predict(self.embed_query(text), None, n)  # type: ignore[attr-defined]
         return [(code, round(share, 3)) for code, share in ranked]
 
-    def _need(self, ranker: CaseBasedRanker, sims: np.ndarray, text: str,
-              pool: list[Candidate]) -> NeedInnovationOut:  # fmt: skip
-        index = ranker.index_
-        similar, best = self._similar(ranker, sims)
-        candidates = [
-            (index.corpus.suppliers[c.supplier_pos].name, c.signals.get("similar_contracts", 0) > 0,
-             self.potential(c.supplier_pos)) for c in pool
-        ]  # fmt: skip
-        return NeedInnovationOut.of(need_potential(text, similar, best, candidates))
+    def _need(self, pipe: RankingPipeline, ranking: Ranking) -> NeedInnovationOut:
+        similar, best = self._similar(pipe, ranking.ctx.vector)
+        won_similar = {h.supplier_id for h in ranking.ctx.hits.get("similar_contracts", [])}
+        sup = pipe.history_.supplier_
+        candidates = [(sup[s].name, s in won_similar, self.potential(s)) for s in ranking.pool]
+        return NeedInnovationOut.of(need_potential(ranking.ctx.need.text, similar, best, candidates))
 
 
 def innovation_statistics(session: Session, matcher: Matcher, by: str = "year",

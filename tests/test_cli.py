@@ -42,7 +42,7 @@ def test_ingest_build_match(env: Path, demo_data: Path) -> None:
 
 
 @pytest.mark.slow
-def test_build_says_case_based_when_the_learned_ranker_is_off(
+def test_build_says_linear_when_the_learned_ranker_is_off(
     env: Path, demo_data: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     runner = CliRunner()
@@ -51,7 +51,7 @@ def test_build_says_case_based_when_the_learned_ranker_is_off(
     get_settings.cache_clear()
     r = runner.invoke(app, ["build"])
     assert r.exit_code == 0, r.output
-    assert json.loads(r.output)["ranker"] == "case-based"
+    assert json.loads(r.output)["ranker"] == "linear"
 
 
 def test_bad_input_is_a_clear_error_not_a_traceback(env: Path, tmp_path: Path) -> None:

@@ -63,5 +63,5 @@ def cluster_market(session: Session, user: User, cluster_id: int, matcher: Match
 def text_market(matcher: Matcher, text: str, cpv: list[str]) -> MarketView:
     """The market view of any described need (public: reads only open data)."""
     similar = matcher.similar_procurements(text, cpv)
-    names = {s.id: s.name for s in matcher.ranker().index_.corpus.suppliers}
+    names = {s.id: s.name for s in matcher.index().corpus.suppliers}
     return market_view(similar, names)

@@ -19,7 +19,7 @@ from ..index import build_index
 from ..ingest import FileReport, ingest_paths
 from ..innovation.table import build_potentials
 from ..schemas import MatchFilters, MatchRequest
-from ..service import Matcher, learned_ranker
+from ..service import Matcher, trained_scorer
 from ..settings import get_settings
 from ..store.db import migrate, session_scope
 from ._common import fail
@@ -105,7 +105,7 @@ def build() -> None:
         table = build_potentials(settings, index)
     except InnomatchError as exc:
         fail(str(exc))
-    ranker = "learned" if learned_ranker(settings, index) else "case-based"
+    ranker = "learned" if trained_scorer(settings, index) else "linear"
     typer.echo(json.dumps({**index.manifest(), "innovation_scored": len(table.by_pos),
                            "ranker": ranker}, indent=2))  # fmt: skip
 
@@ -137,12 +137,12 @@ def match(
         return
     label = "inferred" if result.cpv_inferred else "given"
     typer.echo(f"CPV ({label}): {', '.join(result.query_cpv) or '-'}   {result.took_ms:.0f} ms   "
-               f"ordered by the {result.ranker} ranker")  # fmt: skip
+               f"ordered and explained by the {result.ranker} scorer")  # fmt: skip
     if (need := result.need_innovation) is not None:
         typer.echo(f"innovation potential of the need: {need.level} ({need.score:.2f}); "
                    f"suggested route: {need.route} - {'; '.join(need.route_reasons)}")  # fmt: skip
     for m in result.results:
-        parts = ", ".join(f"{s.name} {s.contribution:.2f}" for s in m.signals if s.contribution)
+        parts = ", ".join(f"{s.name} {s.contribution:+.2f}" for s in m.signals[:4] if s.contribution)
         pot = f"  innovation {m.innovation.score:.0f}/100" if m.innovation else ""
         typer.echo(f"{m.rank:>2}. {m.score:.3f}  {m.name}  [{', '.join(m.identifiers[:1])}]  "
                    f"{m.n_awards} awards  ({parts}){pot}")  # fmt: skip

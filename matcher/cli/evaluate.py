@@ -10,9 +10,10 @@ from typing import Annotated
 import typer
 
 from ..evaluate.feedback import evaluate_feedback, format_feedback
-from ..evaluate.harness import format_table, plot
+from ..evaluate.harness import format_table
+from ..evaluate.plots import plot
 from ..evaluate.purchases import evaluate_purchases, format_purchases
-from ..evaluate.run import METHOD_NAMES, run_evaluation, train_ranker
+from ..evaluate.run import METHOD_NAMES, PROTOCOLS, EvalOptions, run_evaluation, train_ranker
 from ..exceptions import InnomatchError
 from ..service import Matcher
 from ..settings import get_settings
@@ -47,6 +48,19 @@ def evaluate(
     feedback: Annotated[
         bool, typer.Option("--feedback", help="Evaluate on the brokers' shortlist marks instead")
     ] = False,
+    protocol: Annotated[
+        str, typer.Option(help="cpv (codes given), no-cpv (inferred from the text), or both")
+    ] = "both",
+    validation: Annotated[
+        bool, typer.Option("--validation", help="Evaluate on a validation cut inside the "
+                           "training period (for choices; the test split stays unread)")
+    ] = False,
+    innovation_weight: Annotated[
+        float, typer.Option(help="Innovation weight of the service's ranking, 0..1")
+    ] = 0.0,
+    curve: Annotated[
+        bool, typer.Option("--curve", help="Also run the innovation-weight curve (W = 0..0.3)")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
     plot_path: Annotated[Path | None, typer.Option("--plot", help="PNG of HR@k curves")] = None,
 ) -> None:
@@ -69,10 +83,16 @@ def evaluate(
             fail("no dated purchase invoices in the store: ingest some first")
         typer.echo(json.dumps(report, indent=2) if as_json else format_purchases(report))
         return
+    protocols = {"both": PROTOCOLS, "cpv": ("cpv",), "no-cpv": ("no_cpv",)}.get(protocol)
+    if protocols is None:
+        fail(f"--protocol must be cpv, no-cpv or both, not {protocol!r}")
+    if not 0.0 <= innovation_weight <= 1.0:
+        fail(f"--innovation-weight must lie in 0..1, not {innovation_weight}")
+    opts = EvalOptions(protocols, validation, innovation_weight, curve)
     try:
         result = run_evaluation(settings, when, test or [], include_undated, names,
                                 progress=lambda msg: typer.echo(f"... {msg}", err=True),
-                                rolling=rolling)  # fmt: skip
+                                rolling=rolling, options=opts)  # fmt: skip
     except InnomatchError as exc:
         fail(str(exc))
     path = plot(result, plot_path or settings.index_dir.parent / "evaluation.png")

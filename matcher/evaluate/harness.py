@@ -6,7 +6,6 @@ import logging
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -63,10 +62,10 @@ def _seen(split: Split) -> list[int]:
             for s in p.winners:
                 first[s] = min(first.get(s, date.max), p.date)
     return [i for i, q in enumerate(split.queries)
-            if any(first.get(s, date.max) < q.date for s in q.truth)]  # fmt: skip
+            if any(first.get(s, date.max) < q.day for s in q.truth)]  # fmt: skip
 
 
-def _rank_all(split: Split, methods: Sequence[Method], vectors: np.ndarray, k: int,
+def rank_all(split: Split, methods: Sequence[Method], vectors: np.ndarray, k: int,
               progress: Callable[[str], None] | None) -> list[list[list[int]]]:  # fmt: skip
     """Every method's ranking of every query; in rolling mode the history grows by date."""
     queries = split.queries
@@ -81,7 +80,7 @@ def _rank_all(split: Split, methods: Sequence[Method], vectors: np.ndarray, k: i
         return out
     by_date: dict[date, list[int]] = defaultdict(list)
     for i, q in enumerate(queries):
-        by_date[q.date].append(i)
+        by_date[q.day].append(i)
     for n, day in enumerate(sorted(by_date), 1):
         if progress:
             progress(f"day {n}/{len(by_date)}: {day} ({len(by_date[day])} queries)")
@@ -108,7 +107,7 @@ def evaluate(
     # The catalogue a method could recommend from: in rolling mode it grows up to the last query.
     known = split.train.corpus.procurements
     if split.history is not None and queries:
-        last = max(q.date for q in queries)
+        last = max(q.day for q in queries)
         known = [p for p in split.history.corpus.procurements if p.date and p.date < last]
     counts = Counter(s for p in known for s in p.winners)
     catalogue = len(counts)
@@ -128,7 +127,7 @@ def evaluate(
         "methods": [],
     }
     for method, ranked in zip(
-        methods, _rank_all(split, methods, vectors, k, progress), strict=True
+        methods, rank_all(split, methods, vectors, k, progress), strict=True
     ):
         result = {
             "name": method.name,
@@ -146,13 +145,13 @@ def evaluate(
     return out
 
 
-def format_table(result: dict[str, Any]) -> str:
-    """The result as a plain-text table for the terminal."""
+def _table(result: dict[str, Any]) -> list[str]:
     sp = result["split"]
+    sme = sp["sme_among_winners"]
     lines = [
         f"{sp['mode']} split at {sp['cut']}: {sp['train_awards']} training awards, "
         f"{sp['queries']} queries, ceiling {sp['ceiling']:.3f}, "
-        f"SME share among winners {sp['sme_among_winners'] if sp['sme_among_winners'] is None else round(sp['sme_among_winners'], 3)}",
+        f"SME share among winners {sme if sme is None else round(sme, 3)}",
     ]
     cols = ["HR@1", "HR@5", "HR@10", "MRR@10", "nDCG@10", "CC@10", "PC", "LTP@10", "SME@10"]
     lines.append(f"{'method':<18}" + "".join(f"{c:>9}" for c in cols) + f"{'seenHR@10':>11}")
@@ -160,31 +159,16 @@ def format_table(result: dict[str, Any]) -> str:
         vals = [meth["metrics"][c] for c in cols]
         cells = "".join(f"{'-':>9}" if v is None else f"{v:>9.3f}" for v in vals)
         lines.append(f"{meth['name']:<18}{cells}{meth['seen_winner']['HR@10']:>11.3f}")
+    return lines
+
+
+def format_table(result: dict[str, Any]) -> str:
+    """The result as plain-text tables for the terminal (every protocol, the curve)."""
+    lines = _table(result)
+    for other in result.get("protocols", {}).values():
+        lines += ["", *_table(other)]
+    if curve := result.get("innovation_curve"):
+        cols = list(curve[0])
+        lines += ["", "innovation-weight curve (innomatch):", "".join(f"{c:>24}" for c in cols)]
+        lines += ["".join(f"{'-' if row[c] is None else row[c]:>24}" for c in cols) for row in curve]
     return "\n".join(lines)
-
-
-def plot(result: dict[str, Any], path: Path) -> Path:
-    """HR@k curves per method, with the ceiling, as a PNG."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(7, 4.5))
-    for meth in result["methods"]:
-        ks = [int(k) for k in meth["hr_curve"]]
-        ax.plot(ks, list(meth["hr_curve"].values()), marker="o", label=meth["name"])
-    ax.axhline(result["split"]["ceiling"], color="grey", linestyle="--", label="ceiling")
-    ax.set_xlabel("k")
-    ax.set_ylabel("HR@k (share of queries with a winner in the top k)")
-    sp = result["split"]
-    ax.set_title(f"{sp['mode']} split at {sp['cut']}, {sp['queries']} queries")
-    ax.set_xscale("log")
-    ax.set_xticks(list(K_CURVE), [str(k) for k in K_CURVE])
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path

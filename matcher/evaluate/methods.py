@@ -2,25 +2,25 @@
 
 Every method is fitted on the training index only and then asked for the top ``k`` supplier ids
 for each query. Stable names: ``random``, ``top_winners``, ``cpv_exact``, ``cpv_exact_parent``,
-``lexical_nn``, ``embedding_nn``; the service's rankers ``case_based`` (no trained model) and
-``innomatch`` (what the service runs with a trained model), and ``innomatch_learned`` (the
-learned ranker over its own candidates).
+``lexical_nn``, ``embedding_nn``; and the service's own pipeline, ``case_based`` (the linear
+scorer, as with no trained model) and ``innomatch`` (the LambdaMART scorer trained inside the
+split, as the service runs with its model). Both call the same :class:`RankingPipeline` as
+``POST /v1/match``.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
 from ..embed import CachedEmbedder
 from ..index.build import MatchIndex
 from ..index.corpus import need_text
-from ..rank import CaseBasedRanker, Query
-from ..rank.features import NeedQuery
-from ..rank.learned import LearnedRanker, rolling_windows
-from ..rank.rerank import POOL, learned_ranking
+from ..rank import LambdaMARTScorer, RankingPipeline
+from ..rank.history import SupplierHistory
+from ..rank.train import COLD_START, LearnedRanker, rolling_windows
 from ..vocab import cpv_vocabulary
 from .split import EvalQuery
 
@@ -95,7 +95,8 @@ class TopWinners(Method):
 
 class CpvMatch(Method):
     """Winners of past contracts with the query's CPV code; with ``parent_weight`` > 0, contracts
-    under the same parent code count that much (Mynarz's best matcher uses 0.1)."""
+    under the same parent code count that much (Mynarz's best matcher uses 0.1). The counts are
+    the pipeline's own supplier history."""
 
     def __init__(self, parent_weight: float = 0.0) -> None:
         self.parent_weight = parent_weight
@@ -103,28 +104,17 @@ class CpvMatch(Method):
 
     def fit(self, train: MatchIndex) -> Method:
         super().fit(train)
-        vocab = cpv_vocabulary()
-        self.exact_: dict[str, Counter[int]] = defaultdict(Counter)
-        self.parent_: dict[str, Counter[int]] = defaultdict(Counter)
-        for p in train.corpus.procurements:
-            for code in p.cpv[:1]:
-                for s in p.winners:
-                    self.exact_[code][s] += 1
-                    parent = vocab.parent(code)
-                    if parent:
-                        self.parent_[parent][s] += 1
+        self.history_ = SupplierHistory().fit(train)
         return self
 
     def recommend(self, query: EvalQuery, vector: np.ndarray, k: int) -> list[int]:
         if not query.cpv:
             return []
-        code = query.cpv[0]
-        scores: dict[int, float] = defaultdict(float)
-        for s, n in self.exact_.get(code, Counter()).items():
-            scores[s] += n
-        parent = cpv_vocabulary().parent(code)
+        h, code = self.history_, query.cpv[0]
+        scores: dict[int, float] = defaultdict(float, h.exact_.get(code, Counter()))
+        parent = h.parent_of_(code)
         if self.parent_weight and parent:
-            for s, n in self.parent_.get(parent, Counter()).items():
+            for s, n in h.parent_.get(parent, Counter()).items():
                 scores[s] += self.parent_weight * n
         return [s for s, _ in sorted(scores.items(), key=lambda kv: -kv[1])[:k]]
 
@@ -150,88 +140,77 @@ class EmbeddingNN(Method):
 
 
 class Innomatch(Method):
-    """The service's own ranker, as ``POST /v1/match`` runs it.
+    """The service's ranking pipeline, as ``POST /v1/match`` runs it.
 
-    Without ``rerank``: the case-based ranker alone (the service with no trained model). With
-    it: the case-based pool of 50 plus that learned ranker's own top 10, re-ordered by it
-    (``learned_ranking``), the ranker trained inside the training split, as the service does
-    with a model in ``models/``.
+    Args:
+        name: ``innomatch`` (trained scorer) or ``case_based`` (linear scorer).
+        trainer: Trains the LambdaMART scorer inside the split (None: the linear scorer).
+        innovation_weight: The request's innovation weight (0: pure fit).
+        potentials: Supplier id -> innovation potential as of the cut, read when weighted.
     """
 
-    def __init__(self, ranker: CaseBasedRanker | None = None, name: str = "innomatch",
-                 rerank: Learned | None = None) -> None:  # fmt: skip
-        self.ranker = ranker
+    def __init__(self, name: str = "innomatch", trainer: Trainer | None = None,
+                 innovation_weight: float = 0.0,
+                 potentials: Mapping[int, float] | None = None) -> None:  # fmt: skip
         self.name = name
-        self.rerank = rerank
+        self.trainer = trainer
+        self.innovation_weight = innovation_weight
+        self.potentials = potentials
 
     def fit(self, train: MatchIndex) -> Method:
         super().fit(train)
-        self.ranker_ = (self.ranker or CaseBasedRanker()).fit(train)
-        if self.rerank is not None:
-            self.rerank.fit(train)
+        scorer = self.trainer.scorer(train) if self.trainer else None
+        self.pipeline_ = RankingPipeline(scorer=scorer).fit(train)
         return self
 
     def update(self, history: MatchIndex) -> Method:
+        """Rank from the newer ``history`` with the scorer trained in ``fit`` (no retraining)."""
         self.train_ = history
-        self.ranker_ = (self.ranker or CaseBasedRanker()).fit(history)
-        if self.rerank is not None:
-            self.rerank.update(history)
+        self.pipeline_ = RankingPipeline(scorer=self.pipeline_.scorer_).fit(history)
         return self
 
     def recommend(self, query: EvalQuery, vector: np.ndarray, k: int) -> list[int]:
-        q = Query(text=query.text, vector=vector, cpv=query.cpv, region=query.region,
-                  buyer_id=query.buyer_id)  # fmt: skip
-        if self.rerank is None:
-            ranked, _, _ = self.ranker_.rank(q, k)
-        else:
-            need = NeedQuery(text=query.text, vector=vector, cpv=query.cpv,
-                             buyer_id=query.buyer_id, region=query.region, date=query.date,
-                             value=query.value)  # fmt: skip
-            ranked, _, _, _ = learned_ranking(self.ranker_, self.rerank.ranker_, q, need,
-                                              max(k, POOL))  # fmt: skip
-        suppliers = self.train_.corpus.suppliers
-        return [suppliers[c.supplier_pos].id for c in ranked[:k]]
+        pot = self.potentials or {}
+        ranking = self.pipeline_.rank(query, vector, k, pot.get, self.innovation_weight)
+        return [r.supplier_id for r in ranking.results]
+
+
+class Trainer:
+    """Trains the LambdaMART scorer once per training index (shared by several methods).
+
+    Args:
+        embedder: Embeds the training windows' needs as queries.
+        features: Feature names (None: the default set); for ablations.
+        cold_start: Share of candidates whose award history is hidden in training.
+    """
+
+    def __init__(self, embedder: CachedEmbedder, features: Sequence[str] | None = None,
+                 cold_start: float = COLD_START) -> None:  # fmt: skip
+        self.embedder = embedder
+        self.features = features
+        self.cold_start = cold_start
+        self._trained: tuple[MatchIndex, LearnedRanker] | None = None
+
+    def ranker(self, train: MatchIndex) -> LearnedRanker:
+        """The ranker trained on ``train`` (trained on first call for that index)."""
+        if self._trained is None or self._trained[0] is not train:
+            vocab = cpv_vocabulary()
+
+            def embed(texts: list[str], cpvs: list[list[str]]) -> np.ndarray:
+                return self.embedder.embed_queries(
+                    [need_text(t, c, vocab) for t, c in zip(texts, cpvs, strict=True)]
+                )
+
+            ranker = LearnedRanker(features=self.features, cold_start=self.cold_start)
+            self._trained = (train, ranker.fit(rolling_windows(train, embed)))
+        return self._trained[1]
+
+    def scorer(self, train: MatchIndex) -> LambdaMARTScorer:
+        """The trained scorer for ``train``."""
+        return self.ranker(train).scorer_
 
 
 def baselines() -> list[Method]:
     """Every baseline, in the order the report lists them."""
     return [RandomMethod(), TopWinners(), CpvMatch(), CpvMatch(parent_weight=0.1), LexicalNN(),
             EmbeddingNN()]  # fmt: skip
-
-
-class Learned(Method):
-    """The learned ranker, trained inside the training split with its own inner temporal cut."""
-
-    def __init__(self, embedder: CachedEmbedder, features: Sequence[str] | None = None,
-                 name: str = "innomatch_learned") -> None:  # fmt: skip
-        self.embedder = embedder
-        self.features = features
-        self.name = name
-
-    def fit(self, train: MatchIndex) -> Method:
-        if getattr(self, "train_", None) is train:
-            return self  # shared with the service's method: train once per split
-        super().fit(train)
-        vocab = cpv_vocabulary()
-
-        def embed(texts: list[str], cpvs: list[list[str]]) -> np.ndarray:
-            return self.embedder.embed_queries(
-                [need_text(t, c, vocab) for t, c in zip(texts, cpvs, strict=True)]
-            )
-
-        windows = rolling_windows(train, embed)
-        self.ranker_ = LearnedRanker(features=self.features).fit(windows).use(train)
-        return self
-
-    def update(self, history: MatchIndex) -> Method:
-        """Rank from the newer ``history`` with the model trained in ``fit`` (no retraining)."""
-        if self.train_ is history:
-            return self
-        self.train_ = history
-        self.ranker_.use(history)
-        return self
-
-    def recommend(self, query: EvalQuery, vector: np.ndarray, k: int) -> list[int]:
-        q = NeedQuery(text=query.text, vector=vector, cpv=query.cpv, buyer_id=query.buyer_id,
-                      region=query.region, date=query.date, value=query.value)  # fmt: skip
-        return [s for s, _, _ in self.ranker_.rank(q, k)]

@@ -3,26 +3,54 @@
 from __future__ import annotations
 
 import hashlib
-import json
-from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
-
-import joblib
 
 from ..embed import CachedEmbedder, EmbeddingCache, load_embedder
 from ..exceptions import InvalidInputError
 from ..index import load_index
 from ..index.build import MatchIndex
-from ..rank.learned import MANIFEST_FILE, MODEL_FILE
+from ..innovation.supplier import SupplierPotential
+from ..innovation.table import build_potentials
+from ..rank.models import save_scorer
 from ..settings import Settings
 from .harness import evaluate, query_vectors, sme_map
-from .methods import Innomatch, Learned, Method, baselines
-from .split import Split, external_split, internal_split, rolling_split
+from .methods import Innomatch, Method, Trainer, baselines
+from .split import (
+    Split,
+    external_split,
+    internal_split,
+    rolling_split,
+    validation_split,
+    without_cpv,
+)
+from .tradeoff import innovation_curve
+
+#: Protocols: CPV codes given in the query, or none (inferred by the pipeline from the text).
+PROTOCOLS = ("cpv", "no_cpv")
+
+
+@dataclass
+class EvalOptions:
+    """What else ``innomatch evaluate`` runs beyond the table.
+
+    Attributes:
+        protocols: ``cpv`` (codes given) and/or ``no_cpv`` (the pipeline infers them).
+        validation: Evaluate on a validation cut inside the training period instead of the test.
+        innovation_weight: The service's innovation weight in ``innomatch``.
+        curve: Also run the innovation-weight curve.
+    """
+
+    protocols: tuple[str, ...] = PROTOCOLS
+    validation: bool = False
+    innovation_weight: float = 0.0
+    curve: bool = False
 
 METHOD_NAMES = ("random", "top_winners", "cpv_exact", "cpv_exact_parent", "lexical_nn",
-                "embedding_nn", "case_based", "innomatch", "innomatch_learned")  # fmt: skip
+                "embedding_nn", "case_based", "innomatch")  # fmt: skip
 
 
 def _embedder(settings: Settings) -> CachedEmbedder:
@@ -31,17 +59,17 @@ def _embedder(settings: Settings) -> CachedEmbedder:
     return CachedEmbedder(model, cache, settings.embed_batch_size)
 
 
-def methods_by_name(names: Sequence[str], embedder: CachedEmbedder) -> list[Method]:
-    """The methods called ``names``, in that order.
+def methods_by_name(names: Sequence[str], trainer: Trainer, innovation_weight: float = 0.0,
+                    potentials: Mapping[int, float] | None = None) -> list[Method]:  # fmt: skip
+    """The methods called ``names``, in that order (``innomatch`` with ``innovation_weight``).
 
     Raises:
         InvalidInputError: for an unknown name.
     """
     pool: dict[str, Method] = {m.name: m for m in baselines()}
-    learned = Learned(embedder)
     pool["case_based"] = Innomatch(name="case_based")
-    pool["innomatch"] = Innomatch(rerank=learned)
-    pool["innomatch_learned"] = learned
+    pool["innomatch"] = Innomatch(trainer=trainer, innovation_weight=innovation_weight,
+                                  potentials=potentials)  # fmt: skip
     unknown = [n for n in names if n not in pool]
     if unknown:
         raise InvalidInputError(f"unknown method(s) {unknown}; known: {', '.join(METHOD_NAMES)}")
@@ -64,6 +92,13 @@ def make_split(settings: Settings, index: MatchIndex, cut: date | None, test: Se
     return internal_split(index, cut, include_undated)
 
 
+def potentials_as_of(settings: Settings, split: Split) -> dict[int, SupplierPotential]:
+    """Every training supplier's innovation potential from the facts dated before the cut."""
+    table = build_potentials(settings, split.train, as_of=split.cut, save=False)
+    suppliers = split.train.corpus.suppliers
+    return {suppliers[pos].id: p for pos, p in table.by_pos.items()}
+
+
 def run_evaluation(
     settings: Settings,
     cut: date | None = None,
@@ -72,16 +107,39 @@ def run_evaluation(
     names: Sequence[str] = METHOD_NAMES,
     progress: Callable[[str], None] | None = None,
     rolling: bool = False,
+    options: EvalOptions | None = None,
 ) -> dict[str, Any]:
-    """Split, embed the queries, run every method, and return the report."""
+    """Split, embed the queries, run every method in both protocols, and return the report.
+
+    The report's top level is the protocol with CPV codes given; ``protocols.no_cpv`` the same
+    queries without codes; ``innovation_curve`` and ``cpv_inference`` as asked in ``options``.
+    """
+    opts = options or EvalOptions()
     index = load_index(settings.index_dir)
     split = make_split(settings, index, cut, test, include_undated, rolling)
+    if opts.validation:
+        split = validation_split(split)
     embedder = _embedder(settings)
-    methods = methods_by_name(names, embedder)
-    if progress:
-        progress(f"embedding {len(split.queries)} queries")
-    vectors = query_vectors(split, embedder)
-    return evaluate(split, methods, vectors, sme_map(settings.database_url), progress=progress)
+    trainer = Trainer(embedder)
+    pots = potentials_as_of(settings, split) if opts.innovation_weight or opts.curve else {}
+    scores = {s: p.score for s, p in pots.items()}
+    sme = sme_map(settings.database_url)
+    reports: dict[str, dict[str, Any]] = {}
+    for protocol in opts.protocols:
+        s = split if protocol == "cpv" else without_cpv(split)
+        if progress:
+            progress(f"{protocol}: embedding {len(s.queries)} queries")
+        vectors = query_vectors(s, embedder)
+        methods = methods_by_name(names, trainer, opts.innovation_weight, scores)
+        reports[protocol] = evaluate(s, methods, vectors, sme, progress=progress)
+    first = opts.protocols[0]
+    result = {**reports[first], "protocol": first,
+              "protocols": {p: r for p, r in reports.items() if p != first}}  # fmt: skip
+    if opts.curve:
+        vectors = query_vectors(split, embedder)
+        result["innovation_curve"] = innovation_curve(split, trainer, vectors, pots, sme,
+                                                      progress=progress)  # fmt: skip
+    return result
 
 
 def _fingerprint(index: MatchIndex) -> str:
@@ -93,37 +151,28 @@ def _fingerprint(index: MatchIndex) -> str:
 
 def train_ranker(settings: Settings, cut: date | None = None,
                  progress: Callable[[str], None] | None = None) -> dict[str, Any]:  # fmt: skip
-    """Train the learned ranker on the store and save it with its manifest under ``models/``.
+    """Train the production scorer on all dated data and save it with its manifest.
 
-    The model is fitted inside the data before ``cut`` (default: the evaluation cut) and measured
-    on the needs after it, so the manifest's metrics are held-out figures.
+    The manifest's metrics are held-out figures of the same training run inside the split at
+    ``cut`` (default: the evaluation cut): a model trained before the cut, measured after it.
     """
     index = load_index(settings.index_dir)
     split = internal_split(index, cut)
     embedder = _embedder(settings)
     if progress:
-        progress("training")
-    learned = Learned(embedder)
-    service = Innomatch(rerank=learned)
-    report = evaluate(
-        split, [learned, service], query_vectors(split, embedder), sme_map(settings.database_url)
-    )
-    ranker = learned.ranker_
-    settings.models_dir.mkdir(parents=True, exist_ok=True)
-    joblib.dump(ranker.model_, settings.models_dir / MODEL_FILE)
-    manifest = {
-        "artefacts": [{
-            "file": MODEL_FILE, "kind": "lightgbm LGBMRanker (lambdarank)",
-            "trained_at": datetime.now().isoformat(timespec="seconds"),
-            "model": index.model_name, "features": ranker.feature_names_,
-            "training_needs": ranker.n_training_needs_, "cut": split.cut.isoformat(),
-            "training_data_fingerprint": _fingerprint(split.train),
-            "held_out": report["split"], "metrics": report["methods"][0]["metrics"],
-            # What the service runs with this model (``rerank.learned_ranking``).
-            "service_metrics": report["methods"][1]["metrics"],
-        }],
-    }  # fmt: skip
-    (settings.models_dir / MANIFEST_FILE).write_text(
-        json.dumps(manifest, indent=2), encoding="utf-8"
-    )
-    return manifest
+        progress("held-out figures: training inside the split")
+    trainer = Trainer(embedder)
+    held_out = {}
+    for protocol in PROTOCOLS:
+        s = split if protocol == "cpv" else without_cpv(split)
+        report = evaluate(s, [Innomatch(trainer=trainer)], query_vectors(s, embedder),
+                          sme_map(settings.database_url))  # fmt: skip
+        held_out[protocol] = report["methods"][0]["metrics"]
+    if progress:
+        progress("training on all dated data")
+    ranker = Trainer(embedder).ranker(index)
+    return save_scorer(ranker, settings.models_dir, index.model_name, {
+        "trained_on": "every dated award in the store", "training_data_fingerprint": _fingerprint(index),
+        "held_out": {**report["split"], "cut": split.cut.isoformat()},
+        "held_out_metrics": held_out,
+    })  # fmt: skip

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -14,25 +14,27 @@ from ..index.build import MatchIndex, index_before
 from ..index.corpus import ProcurementDoc, procurement_text
 from ..ingest.formats import detect, expand
 from ..ingest.records import ProcurementRecord
+from ..rank.need import Need
 from ..store.db import session_scope
 from ..store.models import Identifier
 from ..vocab import cpv_vocabulary
 
 
 @dataclass
-class EvalQuery:
-    """One held-out contract as a query, with its winners as the truth."""
+class EvalQuery(Need):
+    """One held-out contract as a need (what a buyer knows before tendering: title, CPV codes,
+    buyer, region, date; never the awarded amount), with its winners as the truth."""
 
-    key: str
-    text: str
-    cpv: list[str]
-    buyer_id: int | None
-    region: str | None
-    date: date
-    value: float | None
-    truth: set[int]
+    key: str = ""
+    truth: set[int] = field(default_factory=set)
     #: Passage text of the contract (title, CPV labels, description), as stored contracts have.
     passage: str = ""
+
+    @property
+    def day(self) -> date:
+        """The query's date (every held-out query has one)."""
+        assert self.date is not None
+        return self.date
 
 
 @dataclass
@@ -70,8 +72,9 @@ def train_index(index: MatchIndex, before: date, include_undated: bool = False) 
 
 def _query(p: ProcurementDoc, key: str) -> EvalQuery:
     assert p.date is not None
+    # No value: DECP's amount (and most sources') is the awarded one, unknown before tendering.
     return EvalQuery(key=key, text=p.title, cpv=p.cpv[:2], buyer_id=p.buyer_id, region=p.region,
-                     date=p.date, value=p.value, truth=set(p.winners), passage=p.text)  # fmt: skip
+                     date=p.date, truth=set(p.winners), passage=p.text)  # fmt: skip
 
 
 def internal_split(
@@ -124,8 +127,21 @@ def external_split(index: MatchIndex, paths: Sequence[Path], database_url: str) 
         buyer_id = known.get((rec.buyer.scheme, rec.buyer.value)) if rec.buyer else None
         queries.append(EvalQuery(
             key=f"{rec.source}:{rec.source_id}", text=rec.title, cpv=cpv[:2], buyer_id=buyer_id,
-            region=rec.region, date=rec.date, value=rec.value, truth=truth,
+            region=rec.region, date=rec.date, truth=truth,
             passage=procurement_text(rec.title, rec.description, cpv, vocab, 96),
         ))  # fmt: skip
-    cut = min(q.date for q in queries)
+    cut = min(q.day for q in queries)
     return Split("external", cut, train_index(index, cut), queries)
+
+
+def without_cpv(split: Split) -> Split:
+    """The same split with no CPV code in any query: the protocol for buyers who do not know
+    their codes (most do not); the pipeline infers them from the text."""
+    return replace(split, mode=f"{split.mode}, no CPV", queries=[replace(q, cpv=[]) for q in split.queries])
+
+
+def validation_split(split: Split, share: float = 0.2) -> Split:
+    """A split inside ``split``'s training period only (its last ``share`` of dated awards are the
+    queries): every choice is made here, so the test queries are read once, for the table."""
+    inner = internal_split(split.train, default_cut(split.train, share))
+    return replace(inner, mode=f"validation in {split.mode}")

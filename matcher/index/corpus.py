@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..store.models import Award, Organisation, Procurement, Purchase
@@ -55,6 +55,8 @@ class Corpus:
     suppliers: list[SupplierDoc]
     #: Buyer id -> ids of suppliers it bought from, per purchase invoices (not tenders).
     purchases_by_buyer: dict[int, set[int]] = field(default_factory=dict)
+    #: Purchase account name (what was bought) -> supplier id -> invoices under it.
+    purchase_accounts: dict[str, dict[int, int]] = field(default_factory=dict)
 
 
 def _words(text: str | None, limit: int) -> str:
@@ -90,6 +92,22 @@ def supplier_text(org: Organisation, max_words: int) -> str | None:
     return " | ".join(p for p in (org.name or "", _words(org.profile, max_words), codes) if p)
 
 
+def _load_purchases(session: Session) -> tuple[dict[int, set[int]], dict[str, dict[int, int]]]:
+    """Buyer -> suppliers it paid, and purchase account name -> supplier -> invoices."""
+    bought: dict[int, set[int]] = defaultdict(set)
+    accounts: dict[str, dict[int, int]] = defaultdict(dict)
+    for buyer_id, supplier_id, account, n in session.execute(
+        select(
+            Purchase.buyer_id, Purchase.supplier_id, Purchase.account_name, func.count()
+        ).group_by(Purchase.buyer_id, Purchase.supplier_id, Purchase.account_name)
+    ):
+        bought[buyer_id].add(supplier_id)
+        if account:
+            by_supplier = accounts[account]
+            by_supplier[supplier_id] = by_supplier.get(supplier_id, 0) + int(n)
+    return dict(bought), dict(accounts)
+
+
 def load_corpus(session: Session, vocab: CpvVocabulary, max_words: int = 96) -> Corpus:
     """Load every procurement (with winners) and every supplier from the store."""
     orgs = {o.id: o for o in session.scalars(select(Organisation))}
@@ -116,7 +134,11 @@ def load_corpus(session: Session, vocab: CpvVocabulary, max_words: int = 96) -> 
                 flag=innovation_flag(p.innovation, p.procedure, cpv),
             )
         )  # fmt: skip
-    won = {sid for ws in winners.values() for sid in ws}
+    bought, accounts = _load_purchases(session)
+    # Suppliers: every firm that won, has a profile, or is paid per purchase invoices.
+    known = {sid for ws in winners.values() for sid in ws} | {
+        s for ss in bought.values() for s in ss
+    }
     idents: dict[int, list[tuple[str, str]]] = defaultdict(list)
     from ..store.models import Identifier
 
@@ -134,11 +156,6 @@ def load_corpus(session: Session, vocab: CpvVocabulary, max_words: int = 96) -> 
             identifiers=idents.get(o.id, []),
         )  # fmt: skip
         for o in sorted(orgs.values(), key=lambda o: o.id)
-        if (o.id in won or o.profile) and o.merged_into_id is None
+        if (o.id in known or o.profile) and o.merged_into_id is None
     ]
-    bought: dict[int, set[int]] = defaultdict(set)
-    for buyer_id, supplier_id in session.execute(
-        select(Purchase.buyer_id, Purchase.supplier_id).distinct()
-    ):
-        bought[buyer_id].add(supplier_id)
-    return Corpus(procs, suppliers, dict(bought))
+    return Corpus(procs, suppliers, bought, accounts)

@@ -37,9 +37,33 @@ class LexicalIndex:
             self.by_term_: sparse.csr_matrix | None = None
             return self
         # Stored term-major: a query touches a few hundred n-grams, so scoring gathers those
-        # rows and sums them, instead of a sparse-by-sparse product over every document.
+        # rows and sums them, instead of a sparse-by-sparse product over every document. The
+        # document-major copy answers the scores of a few given documents (a candidate's own).
         self.by_term_ = sparse.csr_matrix(matrix.T)
+        self.by_doc_ = sparse.csr_matrix(matrix)
         return self
+
+    def query(self, text: str) -> sparse.csr_matrix | None:
+        """The TF-IDF vector of ``text`` (``None`` if it shares no n-gram with the corpus), to
+        pass to :meth:`search_query` and :meth:`scores_for` without transforming it twice."""
+        if self.by_term_ is None:
+            return None
+        q = self.vectorizer_.transform([text])
+        return q if q.nnz else None
+
+    def search_query(self, q: sparse.csr_matrix | None, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Rows and scores of the ``k`` documents most similar to the query vector ``q``."""
+        if q is None or self.by_term_ is None:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        rows = self.by_term_[q.indices]
+        scores = np.asarray(rows.T @ q.data, dtype=np.float32).ravel()[: self.n_docs_]
+        return top_k(scores, k)
+
+    def scores_for(self, q: sparse.csr_matrix | None, rows: np.ndarray) -> np.ndarray:
+        """Cosine similarity of the query vector ``q`` to the given documents only."""
+        if q is None or self.by_term_ is None or not len(rows):
+            return np.zeros(len(rows), np.float32)
+        return np.asarray(self.by_doc_[rows] @ q.T.toarray(), dtype=np.float32).ravel()
 
     def scores(self, text: str) -> np.ndarray:
         """Cosine similarity of ``text`` to every document."""

@@ -1,4 +1,5 @@
-"""Vector search behind an interface, so an ANN index (hnswlib) can replace exact search later."""
+"""Vector search behind an interface: callers ask for the top k, or for the scores of given rows,
+never for a score of every row, so an ANN backend can replace exact search."""
 
 from __future__ import annotations
 
@@ -14,6 +15,10 @@ class VectorIndex(Protocol):
 
     def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Return ``(rows, scores)`` of the ``k`` best rows, best first."""
+        ...
+
+    def scores_for(self, query: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Similarity of ``query`` to the given ``rows`` only."""
         ...
 
 
@@ -34,6 +39,11 @@ class ExactIndex:
 
     def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         return top_k(self.scores(query), k)
+
+    def scores_for(self, query: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        if not len(rows):
+            return np.zeros(0, np.float32)
+        return self.matrix[rows] @ query.astype(np.float32)
 
 
 def top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:

@@ -32,11 +32,14 @@ class PotentialTable:
 
 def build_potentials(settings: Settings, index: MatchIndex, as_of: date | None = None,
                      save: bool = True) -> PotentialTable:  # fmt: skip
-    """Score every supplier of ``index`` from the store's facts and the index's vectors."""
-    as_of = as_of or date.today()
+    """Score every supplier of ``index`` from the store's facts and the index's vectors.
+
+    With ``as_of`` (an evaluation's cut) only facts dated before it are read.
+    """
     ids = {s.id for s in index.corpus.suppliers}
     with session_scope(settings.database_url) as session:
-        facts = load_facts(session, ids)
+        facts = load_facts(session, ids, as_of)
+    as_of = as_of or date.today()
     novelty = novelty_scores(index)
     by_pos = {
         pos: supplier_potential(facts[s.id], novelty.get(pos), as_of)

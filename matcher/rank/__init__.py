@@ -1,5 +1,19 @@
-"""Rank: candidate retrieval and scoring of suppliers for a need."""
+"""Rank: one pipeline of named stages for every caller (service, CLI, pages, broker, evaluation).
 
-from .ranker import DEFAULT_WEIGHTS, Candidate, CaseBasedRanker, Query
+``need`` describes a need; ``context`` holds what one request computes once; ``retrieve`` finds
+candidates (top k from each index); ``history`` and ``features`` describe each (need, supplier)
+pair; ``scorers`` score (linear with documented weights, or the trained LambdaMART); ``explain``
+splits each score into its parts; ``pipeline`` runs the stages; ``train`` and ``models`` fit,
+save and load the trained scorer.
+"""
 
-__all__ = ["DEFAULT_WEIGHTS", "Candidate", "CaseBasedRanker", "Query"]
+from .explain import Contribution, Ranked
+from .features import FEATURES
+from .need import Need
+from .pipeline import POOL, Ranking, RankingPipeline
+from .scorers import DEFAULT_WEIGHTS, LambdaMARTScorer, LinearScorer, Scorer
+
+__all__ = [
+    "DEFAULT_WEIGHTS", "FEATURES", "POOL", "Contribution", "LambdaMARTScorer", "LinearScorer",
+    "Need", "Ranked", "Ranking", "RankingPipeline", "Scorer",
+]  # fmt: skip

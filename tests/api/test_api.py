@@ -27,14 +27,13 @@ def test_match_returns_ranked_suppliers_with_evidence(client: TestClient) -> Non
     assert body["cpv_inferred"] and len(body["results"]) == 5
     first = body["results"][0]
     assert first["rank"] == 1 and first["evidence"] and first["identifiers"]
-    total = sum(s["contribution"] for s in first["signals"])
-    assert total == pytest.approx(first["score"], abs=1e-3)
-    assert {s["name"] for s in first["signals"]} >= {
-        "similar_contracts",
-        "cpv",
-        "profile",
-        "lexical",
-    }
+    scores = [m["score"] for m in body["results"]]
+    assert scores == sorted(scores, reverse=True)  # the order served is the scorer's order
+    for m in body["results"]:
+        total = m["base_score"] + sum(s["contribution"] for s in m["signals"])
+        assert total == pytest.approx(m["score"], abs=1e-3)
+        assert all(s["explanation"] for s in m["signals"])
+    assert {s["name"] for s in first["signals"]} >= {"similar_contracts", "cpv", "lexical"}
 
 
 def test_match_with_cpv_region_and_filters(client: TestClient) -> None:

@@ -44,8 +44,14 @@ def test_innovation_weight_reorders_by_potential(client: TestClient) -> None:
 
     assert mean_potential(weighted) > mean_potential(plain)
     for r in weighted:
-        blended = 0.4 * r["fit_score"] + 0.6 * r["innovation"]["score"] / 100
-        assert r["score"] == pytest.approx(blended, abs=1e-3)
+        part = next(s for s in r["signals"] if s["name"] == "innovation")
+        assert part["value"] == pytest.approx(r["innovation"]["score"], abs=0.1)
+        # Blended in the scorer's own scale: the parts still add up to the score.
+        assert 0.4 * r["fit_score"] + part["contribution"] == pytest.approx(r["score"], abs=1e-3)
+        total = r["base_score"] + sum(s["contribution"] for s in r["signals"])
+        assert total == pytest.approx(r["score"], abs=1e-3)
+    scores = [r["score"] for r in weighted]
+    assert scores == sorted(scores, reverse=True)
     assert client.post("/v1/match", json={"text": NEED, "innovation_weight": 2}).status_code == 422
 
 

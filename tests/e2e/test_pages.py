@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from matcher.rank import FEATURES
+
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
@@ -53,10 +55,9 @@ def test_describe_a_need_and_see_suppliers(server: str, browser: Any) -> None:
                                                "pre-commercial procurement"}  # fmt: skip
     first = page.locator("ol#results > li").first
     first.locator("summary").click()
-    # The evidence names the signals behind the match (which ones depends on the ranker's order).
+    # The evidence names the parts of the score that set the order (features of the scorer).
     shown = first.locator("ul.signals > li b").all_inner_texts()
-    assert shown and set(shown) <= {"similar_contracts", "profile", "lexical", "cpv", "place",
-                                    "same_buyer"}  # fmt: skip
+    assert shown and set(shown) <= set(FEATURES) | {"base", "innovation"}
     page.close()
 
 

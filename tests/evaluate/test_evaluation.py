@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 
 from matcher.embed import CachedEmbedder, Embedder, EmbeddingCache
-from matcher.evaluate.harness import evaluate, format_table, plot, query_vectors
+from matcher.evaluate.harness import evaluate, format_table, query_vectors
 from matcher.evaluate.methods import CpvMatch, EmbeddingNN, Innomatch, Method, TopWinners
+from matcher.evaluate.plots import plot
 from matcher.evaluate.split import default_cut, external_split, internal_split, rolling_split
 from matcher.index import MatchIndex
 from matcher.settings import Settings

@@ -1,0 +1,116 @@
+"""The explainer: reads the scorer that produced the order, so the parts add up to the score.
+
+For the linear scorer a part is weight x value; for the trained one, LightGBM's own per-feature
+contribution. Each part carries its feature's sentence and, where the index knows them, the facts
+behind it (how many similar contracts, which CPV codes, which purchase account); evidence
+contracts are the supplier's won contracts most similar to the need.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .context import NeedContext
+from .features import COLUMN, FEATURES, FeatureBuilder
+
+__all__ = ["Contribution", "Explainer", "Ranked"]
+
+
+@dataclass
+class Contribution:
+    """One part of a score."""
+
+    name: str
+    value: float | None
+    contribution: float
+    sentence: str
+    weight: float | None = None
+
+
+@dataclass
+class Ranked:
+    """A ranked supplier: its score, the parts it is made of, and the evidence."""
+
+    supplier_id: int
+    score: float
+    fit: float
+    base: float = 0.0
+    contributions: list[Contribution] = field(default_factory=list)
+    evidence_rows: list[int] = field(default_factory=list)
+    evidence_sims: list[float] = field(default_factory=list)
+    matching_cpv: list[str] = field(default_factory=list)
+    found_by: list[str] = field(default_factory=list)
+    n_awards: int = 0
+
+
+class Explainer:
+    """Turns a scorer's contributions into sentences with facts and evidence.
+
+    Args:
+        n_evidence: Evidence contracts shown per supplier.
+    """
+
+    def __init__(self, n_evidence: int = 3) -> None:
+        self.n_evidence = n_evidence
+
+    def parts(self, builder: FeatureBuilder, ctx: NeedContext, s: int, names: list[str],
+              row: np.ndarray, contrib: np.ndarray,
+              weights: dict[str, float] | None) -> list[Contribution]:  # fmt: skip
+        """One :class:`Contribution` per feature the scorer reads, largest first."""
+        out = []
+        for name, c in zip(names, contrib, strict=True):
+            v = row[COLUMN[name]]
+            value = None if np.isnan(v) else round(float(v), 4)
+            out.append(Contribution(name, value, float(c), self._sentence(builder, ctx, s, name, value),
+                                    weights.get(name) if weights else None))  # fmt: skip
+        out.sort(key=lambda p: -abs(p.contribution))
+        return out
+
+    def _sentence(self, builder: FeatureBuilder, ctx: NeedContext, s: int, name: str,
+                  value: float | None) -> str:  # fmt: skip
+        base = FEATURES[name]
+        if value is None:
+            return f"{base}: does not apply (no such data for this supplier)"
+        fact = self._fact(builder, ctx, s, name) if value else None
+        return f"{base}: {value:g}" + (f"; {fact}" if fact else "")
+
+    def _fact(self, builder: FeatureBuilder, ctx: NeedContext, s: int, name: str) -> str | None:
+        h, procs = builder.history_, builder.index_.corpus.procurements
+        if name in ("similar_contracts", "lexical"):
+            rows = ctx.contracts[0] if name == "similar_contracts" else ctx.wording[0]
+            n = sum(1 for r in rows if s in procs[int(r)].winners)
+            return f"won {n} of the {len(rows)} nearest past contracts"
+        if name == "cpv":
+            level, codes = builder.cpv_match(ctx, s)
+            inferred = " (codes inferred from the text)" if ctx.cpv_inferred else ""
+            return f"level {level} of 5 shared via {', '.join(codes)}{inferred}" if codes else None
+        if name == "purchases":
+            accounts = [h.accounts_[r] for r in h.supplier_accounts_.get(s, [])][:3]
+            return "paid under " + "; ".join(f"'{a}'" for a in accounts) if accounts else None
+        if name == "same_buyer":
+            return ("won a contract of this buyer" if ctx.need.buyer_id in h.buyers_.get(s, ())
+                    else "the buyer pays it per purchase invoices")  # fmt: skip
+        return None
+
+    def evidence(self, builder: FeatureBuilder, ctx: NeedContext,
+                 s: int) -> tuple[list[int], list[float]]:  # fmt: skip
+        """The supplier's won contracts most similar to the need, one per (title, buyer)."""
+        won = builder.history_.won_rows(s)
+        if not len(won):
+            return [], []
+        sims = builder.index_.procurement_vectors.scores_for(ctx.vector, won)
+        procs = builder.index_.corpus.procurements
+        rows: list[int] = []
+        out_sims: list[float] = []
+        seen: set[tuple[str, int | None]] = set()
+        for j in np.argsort(-sims, kind="stable"):
+            p = procs[int(won[j])]
+            if (key := (p.title.casefold(), p.buyer_id)) not in seen:
+                seen.add(key)
+                rows.append(int(won[j]))
+                out_sims.append(float(sims[j]))
+                if len(rows) == self.n_evidence:
+                    break
+        return rows, out_sims
