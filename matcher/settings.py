@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     #: Trained ranker artefacts and their manifest.
     models_dir: Path = _ROOT / "models"
     #: Re-order the matches with the trained ranker in ``models_dir`` when one fits the index's
-    #: embedding model (false: the case-based ranker alone).
+    #: embedding model (false: the linear scorer with its documented weights).
     use_learned_ranker: bool = True
     #: Descriptions are cut to this many words before embedding (e5 is slow on long text).
     embed_max_words: int = 96

