@@ -21,7 +21,7 @@ from ..innovation.table import build_potentials
 from ..schemas import MatchFilters, MatchRequest
 from ..service import Matcher, learned_ranker
 from ..settings import get_settings
-from ..store.db import migrate, session_scope
+from ..store.db import migrate
 from ._common import fail
 from .evaluate import evaluate, train
 from .resolve import resolve, unmerge

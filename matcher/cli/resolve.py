@@ -74,21 +74,33 @@ def _review(refuse: list[str], accept: list[str]) -> None:
 
 
 def resolve(
-    threshold: Annotated[float | None, typer.Option(
-        help="Minimum calibrated probability (default: the settings' resolve_threshold)")] = None,
+    threshold: Annotated[
+        float | None,
+        typer.Option(
+            help="Minimum calibrated probability (default: the settings' resolve_threshold)"
+        ),
+    ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only show what would merge")] = False,
-    evaluate: Annotated[bool, typer.Option(
-        "--evaluate", help="Measure on the shared data's hidden-identifier records")] = False,
+    evaluate: Annotated[
+        bool,
+        typer.Option("--evaluate", help="Measure on the shared data's hidden-identifier records"),
+    ] = False,
     data: Annotated[Path, typer.Option(help="Shared data folder (for --evaluate)")] = _DATA,
-    save: Annotated[bool, typer.Option(
-        "--save", help="With --evaluate: write the fitted model into the package")] = False,
+    save: Annotated[
+        bool,
+        typer.Option("--save", help="With --evaluate: write the fitted model into the package"),
+    ] = False,
     plot: Annotated[Path | None, typer.Option(help="PNG of the reliability curve")] = None,
-    review: Annotated[bool, typer.Option(
-        "--review", help="List the merges nearest the threshold for a person")] = False,
-    refuse: Annotated[list[str] | None, typer.Option(
-        help="MERGED_ID:KEPT_ID to keep apart for good (undone if merged)")] = None,
-    accept: Annotated[list[str] | None, typer.Option(
-        help="MERGED_ID:KEPT_ID to merge (a person's decision)")] = None,
+    review: Annotated[
+        bool, typer.Option("--review", help="List the merges nearest the threshold for a person")
+    ] = False,
+    refuse: Annotated[
+        list[str] | None,
+        typer.Option(help="MERGED_ID:KEPT_ID to keep apart for good (undone if merged)"),
+    ] = None,
+    accept: Annotated[
+        list[str] | None, typer.Option(help="MERGED_ID:KEPT_ID to merge (a person's decision)")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
     """Merge organisations known only by name into the identified company they are."""

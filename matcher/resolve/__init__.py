@@ -37,7 +37,7 @@ def link(session: Session) -> list[Link]:
     models, state = load_models(MODEL_PATH)
     pairs = compare(weak, strong, weights_for(weak, strong, state))
     refused = set(session.execute(select(MergeReview.kept_id, MergeReview.merged_id)
-                                  .where(MergeReview.decision == "refused")).tuples())  # fmt: skip
+                                  .where(MergeReview.decision == "refused")).all())  # fmt: skip
     keep = np.array([(strong[e].key, weak[q].key) not in refused
                      for q, e in zip(pairs.query, pairs.entity, strict=True)], dtype=bool)  # fmt: skip
     pairs = subset(pairs, keep)

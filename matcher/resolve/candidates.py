@@ -49,11 +49,8 @@ class TokenWeights:
 
 
 def _blocking_terms(name: Name) -> list[str]:
-    terms = list(dict.fromkeys(name.tokens))
-    joined = "".join(name.tokens)
-    if len(name.tokens) > 1:
-        terms.append("=" + joined)
-    return terms
+    # The run-together name is a term of every name, so "ASFB" meets "A.S.F.B.".
+    return [*dict.fromkeys(name.tokens), "=" + "".join(name.tokens)]
 
 
 def _matrix(names: list[Name], vocab: dict[str, int], weights: TokenWeights,

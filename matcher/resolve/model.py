@@ -104,7 +104,9 @@ def load_models(path: Path = MODEL_PATH) -> tuple[dict[str, LinkageModel], dict[
     """
     state = json.loads(path.read_text("utf-8"))
     if state["features"] != list(FEATURES):
-        raise ValueError(f"{path} was fitted on other fields; run `innomatch resolve --evaluate --save`")
+        raise ValueError(
+            f"{path} was fitted on other fields; run `innomatch resolve --evaluate --save`"
+        )
     return {c: LinkageModel.from_state(s) for c, s in state["models"].items()}, state
 
 

@@ -21,7 +21,9 @@ from .merge import merge, undo
 
 def review_list(session: Session, threshold: float, size: int = 20) -> list[dict[str, Any]]:
     """The ``size`` unreviewed merges (made or proposed) nearest ``threshold``, nearest first."""
-    reviewed = set(session.execute(select(MergeReview.kept_id, MergeReview.merged_id)).tuples())
+    reviewed = {
+        tuple(r) for r in session.execute(select(MergeReview.kept_id, MergeReview.merged_id))
+    }
     made = session.scalars(select(MergeLog).where(MergeLog.undone_at.is_(None),
                                                   MergeLog.method == METHOD)).all()  # fmt: skip
     items = [
@@ -36,8 +38,12 @@ def review_list(session: Session, threshold: float, size: int = 20) -> list[dict
         for ln in link(session)
         if ln.probability < threshold and (ln.entity_key, ln.query_key) not in reviewed
     ]  # fmt: skip
-    items.sort(key=lambda it: abs(it["confidence"] - threshold))
+    items.sort(key=lambda it: abs(_confidence(it) - threshold))
     return items[:size]
+
+
+def _confidence(item: dict[str, Any]) -> float:
+    return float(item["confidence"])
 
 
 def decide(session: Session, merged_id: int, kept_id: int, accept: bool) -> MergeReview:

@@ -72,7 +72,15 @@ def _mentions(path: Path) -> Iterator[tuple[OrgRef, Entity]]:
             yield rec.org, Entity("", [], years={rec.year} if rec.year else set())
         elif isinstance(rec, SupplierProfileRecord):
             names = [n["name"] for n in rec.names if n.get("name")]
-            yield rec.org, Entity("", names, regions={rec.region} if rec.region else set(), industry=set(rec.industry_codes))
+            yield (
+                rec.org,
+                Entity(
+                    "",
+                    names,
+                    regions={rec.region} if rec.region else set(),
+                    industry=set(rec.industry_codes),
+                ),
+            )
 
 
 def _key(ref: OrgRef) -> str:

@@ -50,8 +50,9 @@ def _activity(session: Session, entities: dict[int, Entity]) -> None:
             continue
         if bid is not None:
             e.buyers.add(str(bid))
-        if adate or pdate:
-            e.years.add((adate or pdate).year)
+        when = adate or pdate
+        if when is not None:
+            e.years.add(when.year)
         if region:
             e.regions.add(region)
     for sid, bid, when in session.execute(
