@@ -90,8 +90,10 @@ def main() -> None:
     rng = random.Random(args.seed)
     t0 = time.perf_counter()
     draw = _synthesiser(_real_names(), rng)
-    reg_names = list(dict.fromkeys(draw() for _ in range(int(args.register * 1.05))))
-    reg_names = reg_names[: args.register]
+    seen: dict[str, None] = {}
+    while len(seen) < args.register:  # distinct names: a register has each once
+        seen.setdefault(draw())
+    reg_names = list(seen)
     register = [Entity(f"R{i}", [n], "FI") for i, n in enumerate(reg_names)]
     truth: dict[str, str] = {}
     queries = []

@@ -25,7 +25,8 @@ FEATURES = (
     "rare_words_shared", "spelling_similarity", "same_words", "same_letters", "single_word",
     "unit_of_public_body", "qualified_name", "same_legal_form", "same_region", "other_region",
     "same_industry", "other_industry", "shared_buyers", "no_shared_buyer", "years_apart",
-    "cosine", "margin_over_rival", "rivals",
+    "cosine", "margin_over_rival", "rivals", "same_words_same_region",
+    "same_words_other_region", "same_words_no_rival",
 )  # fmt: skip
 _FUZZY = 88.0  # a word matches a misspelt one above this rapidfuzz ratio (5+ letters)
 
@@ -83,16 +84,19 @@ def pair_features(qn: Name, rn: Name, q: Entity, r: Entity, weights: TokenWeight
                   cosine: float, margin: float, rivals: int) -> list[float]:  # fmt: skip
     """One row of :data:`FEATURES` for the query name ``qn`` against the register name ``rn``."""
     cov_q, cov_r, extra_q, extra_r, shared_w = _match(qn.tokens, rn.tokens, weights)
+    same = float(qn.key.replace(" ", "") == rn.key.replace(" ", ""))
+    fields = _fields(q, r)
     top = weights.max_idf
     fr = float((q.country or r.country) == "FR")
     both_forms = bool(qn.form and rn.form)
     return [
         cov_q, cov_r, extra_q / top, extra_r / top, fr * extra_q / top, fr * extra_r / top,
         min(shared_w / top, 3.0), fuzz.ratio(qn.key, rn.key) / 100, float(qn.key == rn.key),
-        float(qn.key.replace(" ", "") == rn.key.replace(" ", "")), float(len(qn.tokens) == 1),
+        same, float(len(qn.tokens) == 1),
         float(qn.unit), float(qn.qualifier), float(both_forms and qn.form == rn.form),
-        *_fields(q, r), cosine, margin,
-        math.log1p(rivals),
+        *fields, cosine, margin, math.log1p(rivals),
+        # A name is a surer clue where the place agrees and no other organisation bears it.
+        same * fields[0], same * fields[1], same * float(rivals == 0),
     ]  # fmt: skip
 
 
