@@ -53,22 +53,27 @@ def _evaluate(data: Path, as_json: bool, save: bool, plot: Path | None) -> None:
     typer.echo(f"plot: {path}" + (f"; model saved to {MODEL_PATH}" if save else ""))
 
 
-def _review(refuse: list[str], accept: list[str]) -> None:
+def _review(refuse: list[str], accept: list[str], ask: bool) -> None:
     from ..resolve.review import decide, review_list
 
     settings = get_settings()
     with session_scope(settings.database_url) as session:
-        for text, ok in [*((r, False) for r in refuse), *((a, True) for a in accept)]:
+        decisions = [*((r, False) for r in refuse), *((a, True) for a in accept)]
+        for text, ok in decisions:
             merged, kept = _pair(text)
             decide(session, merged, kept, ok)
             typer.echo(f"{'accepted' if ok else 'refused'}: {merged} -> {kept}")
-        if refuse or accept:
+        if decisions:
             return
         items = review_list(session, settings.resolve_threshold, settings.resolve_review_size)
-    for it in items:
-        state = f"merged ({it['merge_id']})" if it["merge_id"] else "not merged"
-        typer.echo(f"{it['merged_id']}:{it['kept_id']}  {it['confidence']:.3f}  {state}  "
-                   f"{it['reason']}\n      {_fields(it['fields'])}")  # fmt: skip
+        for it in items:
+            state = f"merged ({it['merge_id']})" if it["merge_id"] else "not merged"
+            typer.echo(f"{it['merged_id']}:{it['kept_id']}  {it['confidence']:.3f}  {state}  "
+                       f"{it['reason']}\n      {_fields(it['fields'])}")  # fmt: skip
+            answer = typer.prompt("      [a]ccept, [r]efuse, [s]kip", default="s") if ask else "s"
+            if answer[:1].lower() in ("a", "r"):
+                decide(session, int(it["merged_id"]), int(it["kept_id"]), answer[:1].lower() == "a")
+                typer.echo(f"      {'accepted' if answer[:1].lower() == 'a' else 'refused'}")
     typer.echo(f"{len(items)} merges nearest the threshold {settings.resolve_threshold}; "
                "innomatch resolve --accept/--refuse MERGED_ID:KEPT_ID")  # fmt: skip
 
@@ -94,6 +99,9 @@ def resolve(
     review: Annotated[
         bool, typer.Option("--review", help="List the merges nearest the threshold for a person")
     ] = False,
+    ask: Annotated[
+        bool, typer.Option("--ask", help="With --review: ask accept/refuse/skip for each")
+    ] = False,
     refuse: Annotated[
         list[str] | None,
         typer.Option(help="MERGED_ID:KEPT_ID to keep apart for good (undone if merged)"),
@@ -111,7 +119,7 @@ def resolve(
         settings = get_settings()
         migrate(settings.database_url)
         if review or refuse or accept:
-            _review(refuse or [], accept or [])
+            _review(refuse or [], accept or [], ask)
             return
         from ..resolve import resolve as run_resolve
 

@@ -52,5 +52,9 @@ def test_resolve_review_refuse_and_unmerge(cli: CliRunner) -> None:
     assert undone.exit_code == 0 and "separate" in undone.output
     again = json.loads(cli.invoke(app, ["resolve", "--json"]).stdout)
     assert not {other["merged_id"], int(pair.split(":")[0])} & {m["merged_id"] for m in again}
+    asked = cli.invoke(app, ["resolve", "--review", "--ask"], input="r\ns\n" + "s\n" * 20)
+    assert asked.exit_code == 0 and asked.stdout.count("refused") == 1
+    first = re.findall(r"^(\d+:\d+) ", asked.stdout, re.M)[0]
+    assert first not in cli.invoke(app, ["resolve", "--review"]).stdout.split()
     bad = cli.invoke(app, ["resolve", "--refuse", "nope"])
     assert bad.exit_code == 2 and "MERGED_ID:KEPT_ID" in bad.output
