@@ -21,9 +21,10 @@ from ..innovation.table import build_potentials
 from ..schemas import MatchFilters, MatchRequest
 from ..service import Matcher, trained_scorer
 from ..settings import get_settings
-from ..store.db import migrate, session_scope
+from ..store.db import migrate
 from ._common import fail
 from .evaluate import evaluate, train
+from .resolve import resolve, unmerge
 from .stats import stats_app
 from .users import demo_accounts, users_app
 
@@ -35,6 +36,8 @@ app.add_typer(stats_app, name="stats")
 app.command()(evaluate)
 app.command()(train)
 app.add_typer(users_app, name="user")
+app.command()(resolve)
+app.command()(unmerge)
 
 
 @app.callback()
@@ -150,41 +153,6 @@ def match(
             typer.echo(
                 f"      - {e.title[:90]}  ({e.buyer or '?'}, {e.date or 'undated'}, sim {e.similarity:.2f})"
             )
-
-
-@app.command()
-def resolve(
-    threshold: Annotated[float, typer.Option(help="Minimum name similarity, 0..1")] = 0.92,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only show what would merge")] = False,
-) -> None:
-    """Merge organisations known only by name into the identified company they match."""
-    from ..resolve import resolve as run_resolve
-
-    settings = get_settings()
-    migrate(settings.database_url)
-    with session_scope(settings.database_url) as session:
-        merges = run_resolve(session, threshold, dry_run)
-    for m in merges:
-        tag = "would merge" if dry_run else f"merge {m['merge_id']}:"
-        typer.echo(f"{tag} {m['merged_name']!r} -> {m['kept_name']!r} ({m['confidence']:.2f})")
-    typer.echo(
-        f"{len(merges)} merges{' proposed' if dry_run else ''}; run `innomatch build` to re-index"
-    )
-
-
-@app.command()
-def unmerge(
-    merge_id: Annotated[int, typer.Argument(help="Id printed by `innomatch resolve`")],
-) -> None:
-    """Undo one entity-resolution merge."""
-    from ..resolve import undo
-
-    try:
-        with session_scope(get_settings().database_url) as session:
-            log = undo(session, merge_id)
-            typer.echo(f"undone: organisation {log.merged_id} is separate from {log.kept_id} again")
-    except InnomatchError as exc:
-        fail(str(exc))
 
 
 @app.command("fetch-hilma")

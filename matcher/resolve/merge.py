@@ -23,8 +23,9 @@ _LINKS: tuple[tuple[str, Any, Any], ...] = (
 
 
 def merge(session: Session, kept_id: int, merged_id: int, method: str, reason: str,
-          confidence: float) -> MergeLog:  # fmt: skip
-    """Move everything of ``merged_id`` to ``kept_id`` and log it.
+          confidence: float, fields: dict[str, Any] | None = None) -> MergeLog:  # fmt: skip
+    """Move everything of ``merged_id`` to ``kept_id`` and log it, with the ``fields`` (and their
+    weights) that made the merge.
 
     Raises:
         NotFoundError: if either organisation does not exist.
@@ -52,7 +53,7 @@ def merge(session: Session, kept_id: int, merged_id: int, method: str, reason: s
     moved["industry_codes_before"] = list(kept.industry_codes or [])
     kept.industry_codes = sorted(set(kept.industry_codes or []) | set(merged.industry_codes or []))
     log = MergeLog(kept_id=kept_id, merged_id=merged_id, method=method, reason=reason,
-                   confidence=confidence, moved=moved)  # fmt: skip
+                   confidence=confidence, moved=moved, fields=fields)  # fmt: skip
     session.add(log)
     session.flush()
     return log

@@ -202,6 +202,23 @@ class MergeLog(Base):
     moved: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
     undone_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: The compared fields that made the merge: ``{field: {value, weight}}`` (log-odds weight).
+    fields: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class MergeReview(Base):
+    """A person's decision on a proposed or made merge; a refusal keeps the pair apart for good."""
+
+    __tablename__ = "merge_reviews"
+    __table_args__ = (UniqueConstraint("kept_id", "merged_id", name="uq_merge_review_pair"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kept_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    merged_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    #: ``accepted`` or ``refused``.
+    decision: Mapped[str] = mapped_column(String(16))
+    confidence: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
 
 
 class IngestRun(Base):

@@ -1,4 +1,4 @@
-"""Entity resolution on real names: one company from several sources, logged and undoable."""
+"""Merging real records into one company, logged with its fields, and undone."""
 
 from __future__ import annotations
 
@@ -10,18 +10,9 @@ from sqlalchemy import select
 from matcher.exceptions import ConflictError
 from matcher.ingest import ingest_paths
 from matcher.lookup import get_supplier
-from matcher.resolve import comparable, propose, resolve, undo
+from matcher.resolve import link, resolve, undo
 from matcher.store.db import session_scope
 from matcher.store.models import MergeLog
-
-
-@pytest.mark.parametrize(
-    ("name", "expected"),
-    [("DESTIA OY ETELÄ-SUOMI", "destia etela suomi"), ("Oy Vestek Ab", "vestek"),
-     ("Soci\u00c3\u00a9t\u00c3\u00a9 G\u00c3\u00a9n\u00c3\u00a9rale SAS", "societe generale"), ("Martela / HM Profiili Oy", "martela hm profiili")],
-)  # fmt: skip
-def test_comparable_names(name: str, expected: str) -> None:
-    assert comparable(name) == expected
 
 
 def test_hilma_winner_joins_its_registered_company(
@@ -33,18 +24,24 @@ def test_hilma_winner_joins_its_registered_company(
                        encoding="utf-8")  # fmt: skip
     ingest_paths(db_url, [shared_data / "hilma-2014" / "awards_2014.csv", funding])
     with session_scope(db_url) as s:
-        names = {(p.merged_name, p.kept_name) for p in propose(s)}
-    assert ("Destia Oy Etelä-Suomi", "Destia Oy") in names
-    assert not any(m == "VTT" for m, _ in names)  # a subsidiary's name is not the parent's
+        links = {ln.query_name: ln for ln in link(s)}
+    assert links["Destia Oy Etelä-Suomi"].entity_name == "Destia Oy"
+    # A subsidiary's name is not the parent's: "VTT" is not "VTT Memsfab Oy".
+    assert "VTT" not in links or links["VTT"].probability < 0.5
+    threshold = links["Destia Oy Etelä-Suomi"].probability
     with session_scope(db_url) as s:
-        merges = resolve(s)
-    assert merges and all("merge_id" in m for m in merges)
+        merges = resolve(s, threshold=threshold)
+    assert [m["merged_name"] for m in merges] == ["Destia Oy Etelä-Suomi"]
     with session_scope(db_url) as s:
         destia = get_supplier(s, "FI-YTUNNUS:2163026-3")
         assert destia.n_awards == 1 and destia.signals  # the HILMA award and the BF funding
         assert get_supplier(s, "NAME-FI:destia oy etela suomi").id == destia.id
         assert destia.merged_from and destia.other_names == ["Destia Oy Etelä-Suomi"]
-        log_id = s.scalars(select(MergeLog.id).where(MergeLog.kept_id == destia.id)).one()
+        log = s.scalars(select(MergeLog).where(MergeLog.kept_id == destia.id)).one()
+        log_id = log.id
+        # The log says which compared fields made the merge, with their weights.
+        assert log.method == "linkage" and log.fields and log.confidence == threshold
+        assert all({"value", "weight"} == set(v) for v in log.fields.values())
     with session_scope(db_url) as s:
         undo(s, log_id)
     with session_scope(db_url) as s:

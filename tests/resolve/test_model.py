@@ -1,0 +1,56 @@
+"""The linkage model follows the estimator contract and calibrates its scores."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from matcher.resolve.features import FEATURES
+from matcher.resolve.model import LinkageModel, load_models, save_models
+
+
+def _pairs(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    groups = np.repeat(np.arange(n), 3)
+    y = np.zeros(3 * n, dtype=int)
+    y[::3] = rng.random(n) < 0.7  # the first candidate of 70% of the groups is right
+    X = rng.normal(size=(3 * n, len(FEATURES)))
+    X[:, 0] += 2.0 * y
+    return X, y, groups
+
+
+def test_fit_returns_self_and_learns_state() -> None:
+    model = LinkageModel(C=0.5)
+    assert model.C == 0.5 and not hasattr(model, "coef_")
+    X, y, g = _pairs(np.random.default_rng(0), 400)
+    assert model.fit(X, y, g) is model
+    assert model.coef_[0] > 1.0 and abs(model.coef_[1]) < 0.3
+
+
+def test_calibrated_probabilities_match_the_outcomes() -> None:
+    rng = np.random.default_rng(1)
+    X, y, g = _pairs(rng, 2000)
+    model = LinkageModel().fit(X, y, g)
+    Xt, yt, gt = _pairs(rng, 2000)
+    p = model.predict_proba(Xt)
+    for lo, hi in ((0.0, 0.3), (0.7, 1.01)):
+        band = (p >= lo) & (p < hi)
+        assert band.sum() > 100
+        assert abs(yt[band].mean() - p[band].mean()) < 0.08
+
+
+def test_explain_names_the_fields_with_their_weights() -> None:
+    X, y, g = _pairs(np.random.default_rng(2), 300)
+    model = LinkageModel().fit(X, y, g)
+    why = model.explain(X[0], top=3)
+    assert len(why) == 3 and FEATURES[0] in why
+    assert why[FEATURES[0]]["weight"] == max((v["weight"] for v in why.values()), key=abs)
+
+
+def test_models_round_trip(tmp_path: Path) -> None:
+    X, y, g = _pairs(np.random.default_rng(3), 300)
+    model = LinkageModel().fit(X, y, g)
+    save_models(tmp_path / "m.json", {"FI": model}, {"threshold": 0.9})
+    loaded, state = load_models(tmp_path / "m.json")
+    assert state["threshold"] == 0.9
+    assert np.allclose(loaded["FI"].predict_proba(X), model.predict_proba(X))
