@@ -24,6 +24,7 @@ from ..settings import get_settings
 from ..store.db import migrate, session_scope
 from ._common import fail
 from .evaluate import evaluate, train
+from .portfolio import portfolio
 from .stats import stats_app
 from .users import demo_accounts, users_app
 
@@ -35,6 +36,7 @@ app.add_typer(stats_app, name="stats")
 app.command()(evaluate)
 app.command()(train)
 app.add_typer(users_app, name="user")
+app.command()(portfolio)
 
 
 @app.callback()
