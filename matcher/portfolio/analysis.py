@@ -152,7 +152,8 @@ def _category(session: Session, matcher: Matcher | None, key: str, items: list[I
         level=potential.level, score=potential.score, themes=theme_hits,
         untapped=[s for s in suppliers if s.innovation_signals and not s.already_supplies],
         n_flagged=mk["n_flagged"])  # type: ignore[arg-type]  # fmt: skip
-    partners = partner_names(session, key, ctx.ids, region, ctx.by_div) if key != UNCODED else []
+    partners = partner_names(session, key, ctx.ids, region, ctx.by_div, ctx.country) \
+        if key != UNCODED else []  # fmt: skip
     by_year = ind.years(items)
     return CategoryOut(
         key=key, label=labels["en"], labels=labels, spend=spend, spend_share=0.0,

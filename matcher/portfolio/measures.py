@@ -80,16 +80,28 @@ def buyers_by_division(session: Session) -> dict[str, dict[int, int]]:
     return {k: dict(v) for k, v in out.items()}
 
 
+def _label(o: Organisation) -> str:
+    """A buyer's name, or its first identifier (DECP names buyers by SIRET only)."""
+    if o.name:
+        return o.name
+    return next((f"{i.scheme}:{i.value}" for i in o.identifiers), f"#{o.id}")
+
+
 def partner_names(session: Session, division: str, own: set[int], region: str | None,
-                  by_div: dict[str, dict[int, int]], n: int = 5) -> list[tuple[str, int, bool]]:  # fmt: skip
-    """Other buyers of the division: (name, records, same region), same region first."""
+                  by_div: dict[str, dict[int, int]], country: str | None = None,
+                  n: int = 5) -> list[tuple[str, int, bool]]:  # fmt: skip
+    """Other buyers of the division in the organisation's country: (name, records, same region),
+    same region first, then by records."""
     counts = {b: c for b, c in by_div.get(division, {}).items() if b not in own}
     if not counts:
         return []
-    orgs = {o.id: o for o in session.scalars(select(Organisation).where(
-        Organisation.id.in_(list(counts)), Organisation.merged_into_id.is_(None)))}  # fmt: skip
-    ranked = sorted(((o.name or f"#{o.id}", counts[o.id], bool(region and o.region == region))
-                     for o in orgs.values()), key=lambda t: (not t[2], -t[1], t[0]))  # fmt: skip
+    stmt = select(Organisation).where(Organisation.id.in_(list(counts)),
+                                      Organisation.merged_into_id.is_(None))  # fmt: skip
+    if country:
+        # A joint procurement is among buyers under one procurement law: the same country.
+        stmt = stmt.where(Organisation.country == country)
+    ranked = sorted(((_label(o), counts[o.id], bool(region and o.region == region))
+                     for o in session.scalars(stmt)), key=lambda t: (not t[2], -t[1], t[0]))  # fmt: skip
     return ranked[:n]
 
 
