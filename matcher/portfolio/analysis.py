@@ -117,8 +117,10 @@ def _labels(key: str) -> dict[str, str]:
 
 
 def _query_text(labels: dict[str, str], items: list[Item]) -> str:
-    common = [t for t, _ in Counter(i.text[:150] for i in items if i.text).most_common(5)]
-    return ". ".join([labels["fi"], labels["en"], *common])
+    # The service adds the division's labels itself (the need's CPV); three frequent texts say
+    # what the organisation buys in it. Short: the query's embedding is most of the cost.
+    common = [t for t, _ in Counter(i.text[:100] for i in items if i.text).most_common(3)]
+    return ". ".join(common) if common else labels["fi"]
 
 
 def _category(session: Session, matcher: Matcher | None, key: str, items: list[Item],

@@ -87,7 +87,7 @@ def order(categories: list[CategoryOut]) -> list[CategoryOut]:
 
 
 def plot_matrix(categories: list[CategoryOut], path: Any, title: str = "") -> None:
-    """Room for innovation (x) against impact (y), bubbles by spend share, top ten labelled (PNG)."""
+    """Room for innovation (x) against impact (y), bubbles by spend share, top six labelled (PNG)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -101,7 +101,7 @@ def plot_matrix(categories: list[CategoryOut], path: Any, title: str = "") -> No
         colours = ["#c0392b" if c.rank <= 5 else "#3b7dd8" for c in categories]
         ax.scatter(xs, ys, s=sizes, c=colours, alpha=0.6, edgecolors="#333")
         for c in categories:
-            if c.rank <= 10:
+            if c.rank <= 6:
                 ax.annotate(f"{c.rank}. {c.key} {c.label[:28]}", (c.room, c.impact), fontsize=7,
                             xytext=(5, 4), textcoords="offset points")  # fmt: skip
     ax.axvline(0.30, color="#999", ls=":", lw=1)

@@ -185,8 +185,9 @@ def _sustainability(f: CategoryFacts) -> Measure:
     gpp = _GPP.get(f.key)
     ev = crit + ([f"EU GPP criteria exist for {gpp}"] if gpp else [])
     ok = bool(ev)
-    why = ("criteria for the category's themes" + (" and the EU GPP set" if gpp else "")
-           if ok else "no theme in its texts and no EU GPP criteria set for the division")
+    parts = (["criteria for the category's themes"] if crit else []) + (
+        ["the EU GPP criteria set for the division"] if gpp else [])
+    why = " and ".join(parts) if ok else "no theme in its texts and no EU GPP criteria set for the division"
     return Measure(name="sustainability criteria", fit=_fit(ok), why=why, evidence=ev or ["none"])
 
 
