@@ -54,3 +54,14 @@ def test_portfolio_invite_rate_and_aggregate(server: str, browser: Any,
     assert "Viktigt för klimatmålen" in page.inner_text(f"#cat-{first} .ratings")
     page.close()
     other.close()
+
+
+def test_portfolio_fits_a_phone(server: str, browser: Any, broker_settings: Settings) -> None:
+    with session_scope(broker_settings.database_url) as session:
+        vantaa = session.scalar(select(Organisation.id).where(Organisation.name == "Vantaan kaupunki"))
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{server}/organisations/{vantaa}/portfolio?lang=sv")
+    assert page.inner_text("h1").startswith("Upphandlingsportfölj")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, overflow
+    page.close()
