@@ -14,6 +14,7 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from matcher.exceptions import PermissionDeniedError
 from matcher.portfolio import build_portfolio, portfolio_csv, portfolio_png
 from matcher.portfolio.participation import (
     invitation_organisation,
@@ -30,14 +31,19 @@ from matcher.portfolio.schemas import (
     WeightIn,
 )
 
-from .deps import ApiUser, MatcherDep, MaybeUser, PageUser, SessionDep
-from .pages import _check_csrf, render
+from .deps import ApiUser, MatcherDep, MaybeUser, PageUser, SessionDep, csrf_ok
+from .pages import render
 
 router = APIRouter()
 OrgKey = Annotated[str, Path(description="Internal id, or SCHEME:value such as FI-YTUNNUS:0191717-9",
                              max_length=250)]  # fmt: skip
 Token = Annotated[str, Path(min_length=20, max_length=100)]
 _CSV = "text/csv; charset=utf-8"
+
+
+def _form_csrf(request: Request, token: str) -> None:
+    if not csrf_ok(request, token):
+        raise PermissionDeniedError("the form is out of date or not from this site: reload and retry")
 
 
 def _csv(p: PortfolioOut) -> Response:
@@ -128,7 +134,7 @@ async def invite_page(request: Request, key: OrgKey, session: SessionDep, matche
                       user: PageUser, label: Annotated[str, Form(max_length=200)] = "",
                       csrf_token: Annotated[str, Form()] = "") -> HTMLResponse:  # fmt: skip
     """Create an invitation and show its link once, on the portfolio page."""
-    _check_csrf(request, csrf_token)
+    _form_csrf(request, csrf_token)
     new = invite(session, user, key, label)
     p = await run_in_threadpool(build_portfolio, session, key, matcher, user)
     return _page(request, p, user, session, key, new_link=new)
@@ -139,7 +145,7 @@ def weight_page(request: Request, key: OrgKey, session: SessionDep, user: PageUs
                 weight: Annotated[float, Form(ge=0.0, le=1.0)] = 0.0,
                 csrf_token: Annotated[str, Form()] = "") -> RedirectResponse:  # fmt: skip
     """The organisation's choice of how much its stakeholders order the list."""
-    _check_csrf(request, csrf_token)
+    _form_csrf(request, csrf_token)
     set_stakeholder_weight(session, user, key, weight)
     return RedirectResponse(f"/organisations/{key}/portfolio", status_code=303)
 
@@ -160,6 +166,6 @@ def rate_page(request: Request, token: Token, session: SessionDep,
               comment: Annotated[str, Form(max_length=2000)] = "",
               csrf_token: Annotated[str, Form()] = "") -> RedirectResponse:  # fmt: skip
     """Record the rating and return to the invitation page at that category."""
-    _check_csrf(request, csrf_token)
+    _form_csrf(request, csrf_token)
     rate_category(session, token, category, importance, comment)
     return RedirectResponse(f"/portfolio/invite/{token}#cat-{category}", status_code=303)
