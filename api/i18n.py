@@ -1,4 +1,5 @@
-"""Interface strings in Finnish and English; the language comes from ``?lang=``, a cookie, or the
+"""Interface strings in Finnish, Swedish and English (Swedish where written, else English); the
+language comes from ``?lang=``, a cookie, or the
 browser's Accept-Language, in that order."""
 
 from __future__ import annotations
@@ -7,7 +8,7 @@ from collections.abc import Callable
 
 from fastapi import Request
 
-LANGS = ("fi", "en")
+LANGS = ("fi", "sv", "en")
 LANG_COOKIE = "im_lang"
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -93,6 +94,94 @@ STRINGS: dict[str, dict[str, str]] = {
                     "fi": "Julkinen analyysi: ei vaadi kirjautumista. Tarpeiden ja lyhytlistojen kirjaaminen vaatii tunnuksen."},
 }  # fmt: skip
 
+# Procurement portfolio (api/templates/portfolio.html).
+STRINGS.update({
+    "pf_title": {"en": "Procurement portfolio", "fi": "Hankintasalkku", "sv": "Upphandlingsportfölj"},
+    "pf_help": {"en": "What the organisation bought, its most strategic categories and what to do in each, from public data.",
+                "fi": "Mitä organisaatio on hankkinut, sen strategisimmat hankintakategoriat ja mitä kussakin kannattaa tehdä, julkisesta datasta.",
+                "sv": "Vad organisationen har köpt, dess mest strategiska kategorier och vad som kan göras i var och en, ur öppna data."},
+    "pf_csv": {"en": "Download CSV", "fi": "Lataa CSV", "sv": "Ladda ner CSV"},
+    "pf_src_award": {"en": "awards", "fi": "sopimusta", "sv": "tilldelningar"},
+    "pf_src_notice": {"en": "notices", "fi": "ilmoitusta", "sv": "meddelanden"},
+    "pf_src_invoice": {"en": "invoices", "fi": "laskua", "sv": "fakturor"},
+    "pf_matrix": {"en": "Strategic matrix", "fi": "Strateginen matriisi", "sv": "Strategisk matris"},
+    "pf_matrix_alt": {"en": "Chart: categories by room for innovation (horizontal) and impact (vertical); the five most strategic in red",
+                      "fi": "Kaavio: kategoriat innovaatiovaran (vaaka) ja vaikuttavuuden (pysty) mukaan; viisi strategisinta punaisella",
+                      "sv": "Diagram: kategorier efter utrymme för innovation (vågrätt) och genomslag (lodrätt); de fem mest strategiska i rött"},
+    "pf_categories": {"en": "Categories", "fi": "Kategoriat", "sv": "Kategorier"},
+    "pf_division": {"en": "CPV division", "fi": "CPV-pääryhmä", "sv": "CPV-huvudgrupp"},
+    "pf_spend": {"en": "Spend, EUR", "fi": "Hankinnat, EUR", "sv": "Inköp, EUR"},
+    "pf_share": {"en": "Share", "fi": "Osuus", "sv": "Andel"},
+    "pf_records": {"en": "Contracts / invoices / notices", "fi": "Sopimukset / laskut / ilmoitukset", "sv": "Kontrakt / fakturor / meddelanden"},
+    "pf_suppliers": {"en": "Suppliers", "fi": "Toimittajat", "sv": "Leverantörer"},
+    "pf_top3": {"en": "Top 3", "fi": "Kolme suurinta", "sv": "Tre största"},
+    "pf_sme": {"en": "SME share", "fi": "Pk-osuus", "sv": "SMF-andel"},
+    "pf_local": {"en": "Local", "fi": "Paikalliset", "sv": "Lokala"},
+    "pf_tenders": {"en": "Tenders per contract", "fi": "Tarjouksia / sopimus", "sv": "Anbud per kontrakt"},
+    "pf_incumbency": {"en": "Incumbency", "fi": "Vakiintuneisuus", "sv": "Etablerade leverantörer"},
+    "pf_flagged": {"en": "Flagged innovative", "fi": "Innovatiiviseksi merkitty", "sv": "Markerad innovativ"},
+    "pf_themes": {"en": "Themes", "fi": "Teemat", "sv": "Teman"},
+    "pf_room": {"en": "Room for innovation", "fi": "Innovaatiovara", "sv": "Utrymme för innovation"},
+    "pf_impact": {"en": "Impact", "fi": "Vaikuttavuus", "sv": "Genomslag"},
+    "pf_score": {"en": "Strategic score", "fi": "Strategisuus", "sv": "Strategisk poäng"},
+    "pf_stakeholders": {"en": "Stakeholders", "fi": "Sidosryhmät", "sv": "Intressenter"},
+    "pf_ratings_hidden": {"en": "Stakeholders' ratings are shown to the organisation's users and to invited stakeholders.",
+                          "fi": "Sidosryhmien arviot näkyvät organisaation käyttäjille ja kutsutuille sidosryhmille.",
+                          "sv": "Intressenternas bedömningar visas för organisationens användare och inbjudna intressenter."},
+    "pf_strategic": {"en": "Most strategic categories first", "fi": "Strategisimmat kategoriat ensin", "sv": "De mest strategiska kategorierna först"},
+    "pf_reasons": {"en": "Why", "fi": "Miksi", "sv": "Varför"},
+    "pf_measures": {"en": "Measures compared", "fi": "Toimenpiteiden vertailu", "sv": "Åtgärder jämförda"},
+    "pf_measure": {"en": "Measure", "fi": "Toimenpide", "sv": "Åtgärd"},
+    "pf_fit": {"en": "Fits?", "fi": "Sopiiko?", "sv": "Passar?"},
+    "pf_why": {"en": "Why", "fi": "Perustelu", "sv": "Motivering"},
+    "pf_fits": {"en": "fits", "fi": "sopii", "sv": "passar"},
+    "pf_maybe": {"en": "maybe", "fi": "ehkä", "sv": "kanske"},
+    "pf_no": {"en": "no", "fi": "ei", "sv": "nej"},
+    "m_market_dialogue": {"en": "Market dialogue", "fi": "Markkinavuoropuhelu", "sv": "Marknadsdialog"},
+    "m_innovation_partnership": {"en": "Innovation partnership", "fi": "Innovaatiokumppanuus", "sv": "Innovationspartnerskap"},
+    "m_competitive_dialogue": {"en": "Competitive dialogue", "fi": "Neuvottelumenettely / kilpailullinen neuvottelumenettely", "sv": "Konkurrenspräglad dialog"},
+    "m_pre-commercial_procurement": {"en": "Pre-commercial procurement", "fi": "Esikaupallinen hankinta", "sv": "Förkommersiell upphandling"},
+    "m_joint_procurement": {"en": "Joint procurement", "fi": "Yhteishankinta", "sv": "Samordnad upphandling"},
+    "m_lots_for_SMEs": {"en": "Lots for SMEs", "fi": "Osiin jakaminen pk-yrityksille", "sv": "Delkontrakt för SMF"},
+    "m_sustainability_criteria": {"en": "Sustainability criteria", "fi": "Kestävyyskriteerit", "sv": "Hållbarhetskriterier"},
+    "pf_solutions": {"en": "Fitting suppliers (innovation signals first)", "fi": "Sopivat toimittajat (innovaatiosignaalit ensin)", "sv": "Passande leverantörer (innovationssignaler först)"},
+    "pf_signals": {"en": "innovation signals", "fi": "innovaatiosignaaleja", "sv": "innovationssignaler"},
+    "pf_never_won": {"en": "never won a public contract", "fi": "ei julkisia sopimuksia", "sv": "har aldrig vunnit ett offentligt kontrakt"},
+    "pf_already": {"en": "already supplies the organisation", "fi": "jo organisaation toimittaja", "sv": "levererar redan till organisationen"},
+    "pf_no_solutions": {"en": "The ranking finds no fitting supplier for this category (or it was not asked: only the largest categories are).", "fi": "Haku ei löydä kategorialle sopivia toimittajia (tai sitä ei kysytty: vain suurimmista kategorioista kysytään).", "sv": "Rankningen hittar ingen passande leverantör för kategorin (eller frågades inte: bara de största kategorierna)."},
+    "pf_by_year": {"en": "By year, and the innovation dimensions", "fi": "Vuosittain ja innovaatiomittarit", "sv": "Per år, och innovationsdimensionerna"},
+    "pf_year": {"en": "Year", "fi": "Vuosi", "sv": "År"},
+    "pf_share_title": {"en": "Innovative share against the 10% target", "fi": "Innovatiivisten hankintojen osuus ja 10 %:n tavoite", "sv": "Andel innovativa upphandlingar mot målet 10 %"},
+    "pf_org": {"en": "organisation", "fi": "organisaatio", "sv": "organisationen"},
+    "pf_national": {"en": "national", "fi": "koko aineisto", "sv": "nationellt"},
+    "pf_by_count": {"en": "by count", "fi": "määrästä", "sv": "efter antal"},
+    "pf_by_value": {"en": "by value", "fi": "arvosta", "sv": "efter värde"},
+    "pf_target": {"en": "target", "fi": "tavoite", "sv": "mål"},
+    "pf_coverage": {"en": "Invoice accounts mapped to CPV divisions", "fi": "Laskujen tilit CPV-pääryhmiin", "sv": "Fakturakonton mot CPV-huvudgrupper"},
+    "pf_mapped": {"en": "mapped", "fi": "kohdistettu", "sv": "kopplade"},
+    "pf_not_purchases": {"en": "not purchases (grants, taxes, pensions)", "fi": "eivät hankintoja (avustukset, verot, eläkkeet)", "sv": "inte inköp (bidrag, skatter, pensioner)"},
+    "pf_unmapped": {"en": "unmapped", "fi": "kohdistamatta", "sv": "ej kopplade"},
+    "pf_notes": {"en": "Notes on the data", "fi": "Huomioita aineistosta", "sv": "Anmärkningar om data"},
+    "pf_invite_title": {"en": "Invite stakeholders", "fi": "Kutsu sidosryhmiä", "sv": "Bjud in intressenter"},
+    "pf_invite_help": {"en": "A stakeholder who opens the link rates how important each category is and comments; the ratings appear beside the data.",
+                       "fi": "Linkin avaava sidosryhmä arvioi kunkin kategorian tärkeyden ja voi kommentoida; arviot näkyvät datan rinnalla.",
+                       "sv": "En intressent som öppnar länken bedömer hur viktig varje kategori är och kommenterar; bedömningarna visas bredvid data."},
+    "pf_invite_label": {"en": "Who is invited (e.g. youth council)", "fi": "Kuka kutsutaan (esim. nuorisovaltuusto)", "sv": "Vem bjuds in (t.ex. ungdomsfullmäktige)"},
+    "pf_invite_button": {"en": "Create invitation link", "fi": "Luo kutsulinkki", "sv": "Skapa inbjudningslänk"},
+    "pf_new_link": {"en": "Invitation link: send it now, it is shown only once", "fi": "Kutsulinkki: lähetä se nyt, se näytetään vain kerran", "sv": "Inbjudningslänk: skicka den nu, den visas bara en gång"},
+    "pf_expires": {"en": "expires", "fi": "vanhenee", "sv": "upphör"},
+    "pf_invitations": {"en": "Invitations (ratings given)", "fi": "Kutsut (annetut arviot)", "sv": "Inbjudningar (givna bedömningar)"},
+    "pf_weight": {"en": "How much stakeholders' ratings order the list", "fi": "Kuinka paljon sidosryhmien arviot vaikuttavat järjestykseen", "sv": "Hur mycket intressenternas bedömningar styr ordningen"},
+    "pf_weight_help": {"en": "0 = the data alone, 1 = the stakeholders' importance alone.", "fi": "0 = pelkkä data, 1 = pelkkä sidosryhmien arvio tärkeydestä.", "sv": "0 = enbart data, 1 = enbart intressenternas bedömning."},
+    "pf_rate_title": {"en": "Rate the categories", "fi": "Arvioi kategoriat", "sv": "Bedöm kategorierna"},
+    "pf_rate_help": {"en": "Rate how important each category is for the organisation's goals (1 = not important, 5 = very important) and comment if you wish.",
+                     "fi": "Arvioi, kuinka tärkeä kukin kategoria on organisaation tavoitteille (1 = ei tärkeä, 5 = erittäin tärkeä), ja kommentoi halutessasi.",
+                     "sv": "Bedöm hur viktig varje kategori är för organisationens mål (1 = inte viktig, 5 = mycket viktig) och kommentera om du vill."},
+    "pf_importance": {"en": "Importance (1-5)", "fi": "Tärkeys (1-5)", "sv": "Vikt (1-5)"},
+    "pf_comment": {"en": "Comment", "fi": "Kommentti", "sv": "Kommentar"},
+    "pf_rate_button": {"en": "Save rating", "fi": "Tallenna arvio", "sv": "Spara bedömning"},
+})  # fmt: skip
+
 
 def pick_lang(request: Request) -> str:
     """The interface language of this request."""
@@ -100,13 +189,14 @@ def pick_lang(request: Request) -> str:
     if asked in LANGS:
         return asked
     accept = request.headers.get("accept-language", "").lower()
-    return "fi" if accept.startswith("fi") else "en"
+    return "fi" if accept.startswith("fi") else "sv" if accept.startswith("sv") else "en"
 
 
 def translator(lang: str) -> Callable[[str], str]:
     """``t(key)`` for templates: the string in ``lang``, the key itself if there is none."""
 
     def t(key: str) -> str:
-        return STRINGS.get(key, {}).get(lang, key)
+        texts = STRINGS.get(key, {})
+        return texts.get(lang) or texts.get("en", key)
 
     return t

@@ -29,6 +29,7 @@ from .broker_routes import router as broker_router
 from .deps import SESSION_COOKIE
 from .pages import render
 from .pages import router as pages_router
+from .portfolio_routes import router as portfolio_router
 from .routes import router
 
 _STATUS = {NotFoundError: 404, ConflictError: 409, InvalidInputError: 422,
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None, matcher: Matcher | None = None)
     app.include_router(broker_router)
 
     app.include_router(pages_router)
+    app.include_router(portfolio_router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 
     @app.exception_handler(InnomatchError)

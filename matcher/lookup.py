@@ -125,3 +125,8 @@ def get_procurement(session: Session, procurement_id: int) -> ProcurementOut:
         procedure=p.procedure,
         awards=[_award_out(a, p, a.supplier) for a in p.awards],
     )  # fmt: skip
+
+
+def find_organisation(session: Session, key: str) -> Organisation | None:
+    """An organisation by internal id or ``SCHEME:value``, as the one it was merged into."""
+    return _find_org(session, key)

@@ -24,6 +24,7 @@ from ..settings import get_settings
 from ..store.db import migrate
 from ._common import fail
 from .evaluate import evaluate, train
+from .portfolio import portfolio
 from .resolve import resolve, unmerge
 from .stats import stats_app
 from .users import demo_accounts, users_app
@@ -38,6 +39,7 @@ app.command()(train)
 app.add_typer(users_app, name="user")
 app.command()(resolve)
 app.command()(unmerge)
+app.command()(portfolio)
 
 
 @app.callback()

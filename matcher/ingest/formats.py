@@ -12,7 +12,18 @@ from pathlib import Path
 from typing import Any
 
 from ..exceptions import UnreadableFileError
-from . import decp, eforms, funding, hilma2014, invoices, ocds, profiles, sirene, ytj
+from . import (
+    decp,
+    eforms,
+    funding,
+    hilma2014,
+    hilma2014_listing,
+    invoices,
+    ocds,
+    profiles,
+    sirene,
+    ytj,
+)
 from .records import Record
 
 
@@ -36,6 +47,7 @@ READERS: dict[str, Reader] = {
         Reader(
             hilma2014.AWARDS_FORMAT, hilma2014.sniff_awards, hilma2014.read_awards, partial=True
         ),
+        Reader(hilma2014_listing.FORMAT, hilma2014_listing.sniff, hilma2014_listing.read),
         Reader(profiles.FORMAT, profiles.sniff, profiles.read),
         Reader(eforms.FORMAT, eforms.sniff, eforms.read),
         Reader(funding.FORMAT, funding.sniff, funding.read),

@@ -1,0 +1,87 @@
+"""Fitting solutions: suppliers with innovation signals that the service's ranking finds for a
+category, firms that never won a public contract included (the ranking reads their profiles)."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..exceptions import InnomatchError
+from ..schemas import MatchFilters, MatchRequest, MatchResponse, SupplierMatch
+from ..service import Matcher
+from ..store.models import Award
+from .schemas import FittingSupplier
+
+__all__ = ["INNOVATION_WEIGHT", "MIN_FIT", "fit_of", "fitting", "fitting_suppliers", "has_signals",
+           "match_category"]  # fmt: skip
+
+#: How much the ranking weighs innovation potential when it looks for a category's solutions.
+INNOVATION_WEIGHT = 0.3
+#: The least fit (the score with the potential taken back out) a fitting supplier must have: the
+#: blend would otherwise lift firms with high potential that do not match the category at all.
+MIN_FIT = 0.15
+_POOL = 20
+
+
+def has_signals(innovation: object) -> bool:
+    """Innovation signals as the need framework counts them: potential >= 25, or any funding or
+    innovative contract."""
+    if innovation is None:
+        return False
+    score = float(getattr(innovation, "score", 0.0))
+    comps = getattr(innovation, "components", [])
+    return score >= 25 or any(c.value > 0 for c in comps
+                              if c.name in ("funding", "innovative_contracts"))  # fmt: skip
+
+
+def fit_of(score: float, innovation: object) -> float:
+    """The fit behind a blended score: (score - w x potential / 100) / (1 - w)."""
+    potential = float(getattr(innovation, "score", 0.0)) if innovation is not None else 0.0
+    return (score - INNOVATION_WEIGHT * potential / 100.0) / (1.0 - INNOVATION_WEIGHT)
+
+
+def match_category(matcher: Matcher, text: str, division: str,
+                   country: str | None = None) -> MatchResponse | None:  # fmt: skip
+    """The service's ranking for the category as a need (None without an index); ``country``
+    narrows it to one country's suppliers."""
+    if not matcher.index_ready():
+        return None
+    cpv = [division.ljust(8, "0")] if division.isdigit() else []
+    try:
+        return matcher.match(MatchRequest(
+            text=text[:4000], cpv=cpv, k=_POOL, innovation_weight=INNOVATION_WEIGHT,
+            filters=MatchFilters(country=country)))  # fmt: skip
+    except InnomatchError:
+        return None
+
+
+def fitting(response: MatchResponse | None) -> list[SupplierMatch]:
+    """The ranked suppliers that fit the category (``MIN_FIT``), best first."""
+    if response is None:
+        return []
+    return [r for r in response.results if fit_of(r.score, r.innovation) >= MIN_FIT]
+
+
+def fitting_suppliers(session: Session, response: MatchResponse | None, own: set[int],
+                      n: int = 5) -> list[FittingSupplier]:  # fmt: skip
+    """Up to ``n`` fitting suppliers, those with innovation signals first (each group in the
+    ranking's order), with their public record."""
+    fits = fitting(response)
+    picked = ([r for r in fits if has_signals(r.innovation)]
+              + [r for r in fits if not has_signals(r.innovation)])[:n]  # fmt: skip
+    ids = [r.supplier_id for r in picked]
+    wins = dict(session.execute(
+        select(Award.supplier_id, func.count()).where(Award.supplier_id.in_(ids))
+        .group_by(Award.supplier_id)).all()) if ids else {}  # fmt: skip
+    out = []
+    for r in picked:
+        inn = r.innovation
+        signals = [f"{c.name}: {'; '.join(c.evidence[:2])}" for c in (inn.components if inn else [])
+                   if c.contribution > 0][:4]  # fmt: skip
+        out.append(FittingSupplier(
+            supplier_id=r.supplier_id, name=r.name, country=r.country, score=r.score,
+            fit=round(fit_of(r.score, inn), 4), innovation_score=inn.score if inn else None,
+            innovation_signals=has_signals(inn), signals=signals,
+            n_public_contracts=int(wins.get(r.supplier_id, 0)),
+            already_supplies=r.supplier_id in own))  # fmt: skip
+    return out
