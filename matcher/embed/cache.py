@@ -113,8 +113,10 @@ class CachedEmbedder:
             ]
             vectors = np.concatenate(parts) if parts else np.zeros((0, self.embedder.dim))
             self.cache.put_many(kind, chunk, vectors)
+            # As the cache stores them (float16): a first run and every later one read the same
+            # vectors, so an evaluation gives the same figures whether its vectors were cached.
             for text, vec in zip(chunk, vectors, strict=True):
-                out[missing[text]] = vec
+                out[missing[text]] = vec.astype(np.float16)
             if progress:
                 progress(len(chunk))
         return out

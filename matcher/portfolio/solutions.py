@@ -12,15 +12,19 @@ from ..service import Matcher
 from ..store.models import Award
 from .schemas import FittingSupplier
 
-__all__ = ["INNOVATION_WEIGHT", "MIN_FIT", "fit_of", "fitting", "fitting_suppliers", "has_signals",
+__all__ = ["INNOVATION_WEIGHT", "MIN_FIT", "fitting", "fitting_suppliers", "has_signals",
            "match_category"]  # fmt: skip
 
 #: How much the ranking weighs innovation potential when it looks for a category's solutions.
 INNOVATION_WEIGHT = 0.3
-#: The least fit (the score with the potential taken back out) a fitting supplier must have: the
-#: blend would otherwise lift firms with high potential that do not match the category at all.
+#: With the linear scorer (a 0..1 share of a perfect match), the least fit (the score before the
+#: potential is blended in) a fitting supplier must have: the blend would otherwise lift firms with
+#: high potential that do not match the category at all.
 MIN_FIT = 0.15
 _POOL = 20
+#: Whatever the scorer, a fitting supplier must also be among the best half of the pool by fit
+#: alone (the trained scorer's fit has no 0..1 scale to hold a fixed threshold against).
+_BEST_BY_FIT = _POOL // 2
 
 
 def has_signals(innovation: object) -> bool:
@@ -32,12 +36,6 @@ def has_signals(innovation: object) -> bool:
     comps = getattr(innovation, "components", [])
     return score >= 25 or any(c.value > 0 for c in comps
                               if c.name in ("funding", "innovative_contracts"))  # fmt: skip
-
-
-def fit_of(score: float, innovation: object) -> float:
-    """The fit behind a blended score: (score - w x potential / 100) / (1 - w)."""
-    potential = float(getattr(innovation, "score", 0.0)) if innovation is not None else 0.0
-    return (score - INNOVATION_WEIGHT * potential / 100.0) / (1.0 - INNOVATION_WEIGHT)
 
 
 def match_category(matcher: Matcher, text: str, division: str,
@@ -59,7 +57,10 @@ def fitting(response: MatchResponse | None) -> list[SupplierMatch]:
     """The ranked suppliers that fit the category (``MIN_FIT``), best first."""
     if response is None:
         return []
-    return [r for r in response.results if fit_of(r.score, r.innovation) >= MIN_FIT]
+    best = {r.supplier_id for r in sorted(response.results, key=lambda r: -r.fit_score)[:_BEST_BY_FIT]}
+    linear = response.ranker == "linear"
+    return [r for r in response.results
+            if r.supplier_id in best and (not linear or r.fit_score >= MIN_FIT)]  # fmt: skip
 
 
 def fitting_suppliers(session: Session, response: MatchResponse | None, own: set[int],
@@ -80,7 +81,7 @@ def fitting_suppliers(session: Session, response: MatchResponse | None, own: set
                    if c.contribution > 0][:4]  # fmt: skip
         out.append(FittingSupplier(
             supplier_id=r.supplier_id, name=r.name, country=r.country, score=r.score,
-            fit=round(fit_of(r.score, inn), 4), innovation_score=inn.score if inn else None,
+            fit=round(r.fit_score, 4), innovation_score=inn.score if inn else None,
             innovation_signals=has_signals(inn), signals=signals,
             n_public_contracts=int(wins.get(r.supplier_id, 0)),
             already_supplies=r.supplier_id in own))  # fmt: skip

@@ -21,7 +21,9 @@ def finnish_store(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -
     ingest_paths(url, [
         shared_data / "fi-municipal-invoices" / "valkeakoski_2018-08_purchase_invoices.csv",
         shared_data / "fi-municipal-invoices" / "kemijarvi_2022-q4_purchase_invoices.csv",
-        shared_data / "hilma-2014", shared_data / "ytj-sample" / "ytj_cache.json",
+        # The notices and award rows, as the user had them (before the listing reader).
+        shared_data / "hilma-2014" / "notices_2014_full.json",
+        shared_data / "hilma-2014" / "awards_2014.csv", shared_data / "ytj-sample" / "ytj_cache.json",
         shared_data / "business-finland" / "BFData.csv",
     ])  # fmt: skip
     get_engine(url).dispose()
