@@ -36,7 +36,8 @@ class EmbeddingCache:
             for shard in sorted(Path(folder).glob(f"{_slug(model)}--*.npz")):
                 with np.load(shard) as data:
                     for k, v in zip(data["keys"], data["vectors"], strict=True):
-                        self._vectors[bytes(k)] = v
+                        # NumPy's S20 drops trailing NUL bytes: 1 digest in 256 ends in one.
+                        self._vectors[bytes(k).ljust(20, b"\0")] = v
 
     def __len__(self) -> int:
         return len(self._vectors)
@@ -62,9 +63,22 @@ class EmbeddingCache:
 
     def export(self, folder: Path) -> Path:
         """Write every cached vector of this model as one shard in ``folder`` (for shipping)."""
-        folder.mkdir(parents=True, exist_ok=True)
-        keys = sorted(self._vectors)
-        path = folder / f"{_slug(self.model)}--all.npz"
+        return self._write(folder / f"{_slug(self.model)}--all.npz", sorted(self._vectors))
+
+    def export_items(self, folder: Path, name: str, items: Sequence[tuple[str, str]]) -> Path:
+        """Write the cached vectors of ``(kind, text)`` pairs as one shard ``<model>--<name>.npz``.
+
+        Raises:
+            KeyError: if one of them is not cached (embed it first).
+        """
+        keys = sorted({_key(self.model, kind, text) for kind, text in items})
+        missing = [k for k in keys if k not in self._vectors]
+        if missing:
+            raise KeyError(f"{len(missing)} of {len(keys)} texts are not cached")
+        return self._write(folder / f"{_slug(self.model)}--{name}.npz", keys)
+
+    def _write(self, path: Path, keys: Sequence[bytes]) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
         np.savez_compressed(
             path,
             keys=np.array(keys, dtype="S20"),

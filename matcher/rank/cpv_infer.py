@@ -1,0 +1,194 @@
+"""CPV codes inferred from a need's text: near contracts' votes, CPV labels and a classifier.
+
+Three views of the same question, each a distribution over code prefixes per CPV level:
+
+- *votes*: the main codes of the nearest past contracts, weighted by how close each is;
+- *labels*: zero-shot similarity of the need to the CPV vocabulary's own labels (fi/sv/en; the
+  model is cross-lingual), which reaches codes no past contract used;
+- *classifier*: logistic regressions from the need's vector to the division and the group,
+  trained on past contract titles embedded as queries *without* CPV labels, as a need is.
+
+Their weighted mean per level ranks divisions, groups, classes and categories; full codes are
+ranked by the geometric mean of their prefixes' probabilities (``cpv_parts.rank_codes``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from ..index.build import MatchIndex
+from ..vocab import cpv_vocabulary
+from .cpv_parts import (
+    LabelTable,
+    LevelScores,
+    TextEmbedder,
+    label_text,
+    level_marginals,
+    mix,
+    rank_codes,
+    vote_shares,
+)  # fmt: skip
+
+__all__ = ["DEFAULT_PART_WEIGHTS", "CpvInferrer", "label_codes"]
+
+#: Weight of each part in the mix. This and every default below are the choice of
+#: ``evaluate.cpv_tune.tune_cpv_inferrer`` on the demo's validation cut (inside its training period).
+DEFAULT_PART_WEIGHTS: dict[str, float] = {"votes": 0.5, "labels": 0.1, "classifier": 0.4}
+
+
+def label_codes(depth: int = 4) -> list[str]:
+    """CPV codes down to ``depth`` significant digits (4: divisions, groups and classes, 1,319)."""
+    return sorted(c for c in cpv_vocabulary().labels if c[depth:] == "0" * (8 - depth))
+
+
+class CpvInferrer:
+    """Ranks CPV codes for a need's vector; follows the scikit-learn estimator contract.
+
+    Args:
+        n_neighbours: Nearest contracts that vote.
+        vote_temperature: Votes weigh ``exp((sim - best_sim) / T)``: small T trusts the closest.
+        label_temperature: Softmax temperature over label similarities, per level.
+        classifier_c: Inverse regularisation strength of the logistic regressions (on
+            standardised vectors: unscaled e5 vectors make lbfgs crawl).
+        classifier_levels: Prefix lengths with a classifier (2 division, 3 group, 4 class).
+        weights: Weight per part (``votes``, ``labels``, ``classifier``); missing names take
+            ``DEFAULT_PART_WEIGHTS``; a part with weight 0 is not fitted.
+        label_langs: Languages of the label passages (English did best on French needs; the
+            model is cross-lingual, so Finnish needs match the English labels too).
+        label_depth: Labels embedded down to this many significant digits.
+        label_pool: A prefix's label score is the mean of its this many best labels (1: the best).
+        classifier_labels: Train the classifiers on the label passages too, besides the titles.
+    """
+
+    def __init__(
+        self,
+        n_neighbours: int = 100,
+        vote_temperature: float = 0.01,
+        label_temperature: float = 0.005,
+        classifier_c: float = 0.01,
+        classifier_levels: Sequence[int] = (2, 3),
+        weights: Mapping[str, float] | None = None,
+        label_langs: Sequence[str] = ("en",),
+        label_depth: int = 4,
+        label_pool: int = 1,
+        classifier_labels: bool = False,
+    ) -> None:
+        self.n_neighbours = n_neighbours
+        self.vote_temperature = vote_temperature
+        self.label_temperature = label_temperature
+        self.classifier_c = classifier_c
+        self.classifier_levels = classifier_levels
+        self.weights = weights
+        self.label_langs = label_langs
+        self.label_depth = label_depth
+        self.label_pool = label_pool
+        self.classifier_labels = classifier_labels
+
+    def fit(self, index: MatchIndex, embedder: TextEmbedder | None = None) -> CpvInferrer:
+        """Learn from the contracts of ``index`` (for evaluation: the training side of a split).
+
+        Without ``embedder`` only the votes are used (labels and titles must be embedded).
+        """
+        self.index_ = index
+        self.weights_ = {**DEFAULT_PART_WEIGHTS, **(self.weights or {})}
+        self.row_codes_: list[str | None] = [p.cpv[0] if p.cpv else None
+                                            for p in index.corpus.procurements]  # fmt: skip
+        self.labels_: LabelTable | None = None
+        self.classifiers_: dict[int, Pipeline] = {}
+        if embedder is None:
+            return self
+        label_vectors = None
+        if self.weights_["labels"] > 0 or self.classifier_labels:
+            vocab = cpv_vocabulary()
+            texts = [label_text(c, vocab, self.label_langs) for c in label_codes(self.label_depth)]
+            label_vectors = embedder.embed_passages(texts)
+        if self.weights_["labels"] > 0 and label_vectors is not None:
+            self.labels_ = LabelTable(label_codes(self.label_depth), label_vectors, self.label_pool)
+        if self.weights_["classifier"] > 0:
+            self.classifiers_ = self._fit_classifiers(index, embedder, label_vectors)
+        return self
+
+    def _fit_classifiers(
+        self, index: MatchIndex, embedder: TextEmbedder, label_vectors: np.ndarray | None
+    ) -> dict[int, Pipeline]:
+        """One logistic regression per level, on titles embedded as a need is (no CPV labels).
+
+        With ``classifier_labels`` the CPV labels join as one example each of their own code,
+        so a division or group that few past contracts used still has examples.
+        """
+        procs = [p for p in index.corpus.procurements if p.cpv and p.title]
+        if not procs:
+            return {}
+        x = embedder.embed_queries([p.title for p in procs])
+        codes = [p.cpv[0] for p in procs]
+        if self.classifier_labels and label_vectors is not None:
+            x = np.vstack([x, label_vectors])
+            codes += label_codes(self.label_depth)
+        out = {}
+        for n in self.classifier_levels:
+            y = np.array([c[:n] for c in codes])
+            if len(set(y)) < 2:
+                continue
+            clf = make_pipeline(
+                StandardScaler(), LogisticRegression(C=self.classifier_c, max_iter=500)
+            )
+            out[n] = clf.fit(x, y)
+        return out
+
+    def part_scores(
+        self, vector: np.ndarray, neighbours: tuple[np.ndarray, np.ndarray] | None = None
+    ) -> dict[str, LevelScores]:
+        """Each fitted part's distribution over prefixes per level, before mixing."""
+        if neighbours is None:
+            neighbours = self.index_.procurement_vectors.search(vector, self.n_neighbours)
+        rows, sims = neighbours[0][: self.n_neighbours], neighbours[1][: self.n_neighbours]
+        out: dict[str, LevelScores] = {}
+        if len(rows):
+            w = np.exp((sims - sims[0]) / self.vote_temperature)
+            shares = vote_shares([self.row_codes_[r] for r in rows], w)
+            out["votes"] = level_marginals(shares)
+        if self.labels_ is not None:
+            out["labels"] = self.labels_.scores(vector, self.label_temperature)
+        if self.classifiers_:
+            x = vector.reshape(1, -1)
+            out["classifier"] = {
+                n: dict(zip(clf.classes_.tolist(), clf.predict_proba(x)[0].tolist(), strict=True))
+                for n, clf in self.classifiers_.items()
+            }
+        return out
+
+    def predict_levels(
+        self, vector: np.ndarray, neighbours: tuple[np.ndarray, np.ndarray] | None = None
+    ) -> LevelScores:
+        """Prefix length -> {prefix: probability} from the weighted mix of the parts."""
+        parts = self.part_scores(vector, neighbours)
+        return mix([(self.weights_[name], scores) for name, scores in parts.items()])
+
+    def predict(
+        self,
+        vector: np.ndarray,
+        neighbours: tuple[np.ndarray, np.ndarray] | None = None,
+        n: int = 5,
+    ) -> list[tuple[str, float]]:
+        """Ranked CPV codes (8 digits, no check digit) with a score in 0..1 each, best first.
+
+        Args:
+            vector: The need's query vector, embedded from its text WITHOUT CPV labels.
+            neighbours: ``(rows, similarities)`` of the nearest contracts of the fitted index,
+                best first, if the caller has them; otherwise the top ``n_neighbours`` are
+                searched in ``index.procurement_vectors``.
+            n: How many codes.
+        """
+        levels = self.predict_levels(vector, neighbours)
+        vocab = cpv_vocabulary()
+        top_divisions = sorted(levels[2], key=lambda d: -levels[2][d])[:5]
+        # The codes named at the deepest level any part spoke at (a group alone names 45200000).
+        deepest = max((k for k, dist in levels.items() if dist), default=8)
+        named = {p.ljust(8, "0") for p in levels[deepest]}
+        candidates = [c for c in named if c[:2] in top_divisions and c in vocab]
+        return rank_codes(levels, candidates, n)
