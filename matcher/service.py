@@ -29,6 +29,7 @@ from .innovation.stats import innovation_stats
 from .innovation.supplier import SupplierPotential
 from .innovation.table import build_potentials, load_potentials
 from .rank import LambdaMARTScorer, Need, Ranked, Ranking, RankingPipeline
+from .rank.cpv_build import load_cpv_inferrer
 from .rank.models import load_scorer
 from .schemas import (
     EvidenceContract,
@@ -110,7 +111,8 @@ class Matcher:
                 suppliers = index.corpus.suppliers
                 self._potentials = {suppliers[pos].id: p for pos, p in table.by_pos.items()}
                 scorer = trained_scorer(self.settings, index)
-                self._pipeline = RankingPipeline(scorer=scorer).fit(index)
+                cpv = load_cpv_inferrer(self.settings.index_dir, index)
+                self._pipeline = RankingPipeline(scorer=scorer, cpv_inferrer=cpv).fit(index)
             return self._pipeline
 
     def index(self) -> MatchIndex:

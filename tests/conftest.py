@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, text
 from matcher.embed import Embedder, load_embedder
 from matcher.index import MatchIndex, build_index
 from matcher.ingest import ingest_paths
+from matcher.rank.cpv_build import build_cpv_inferrer
 from matcher.settings import Settings
 from matcher.store.db import get_engine, migrate
 
@@ -83,7 +84,9 @@ def demo_index(demo_settings: Settings, embedder: Embedder) -> MatchIndex:
     migrate(demo_settings.database_url)
     reports = ingest_paths(demo_settings.database_url, [DEMO])
     assert not [r for r in reports if r.error]
-    return build_index(demo_settings, embedder=embedder)
+    index = build_index(demo_settings, embedder=embedder)
+    build_cpv_inferrer(demo_settings, index)  # as `innomatch build` does: the service reads it
+    return index
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,7 @@ from ..exceptions import InnomatchError
 from ..index import build_index
 from ..ingest import FileReport, ingest_paths
 from ..innovation.table import build_potentials
+from ..rank.cpv_build import build_cpv_inferrer
 from ..schemas import MatchFilters, MatchRequest
 from ..service import Matcher, trained_scorer
 from ..settings import get_settings
@@ -108,6 +109,7 @@ def build() -> None:
     try:
         index = build_index(settings, progress=_progress)
         table = build_potentials(settings, index)
+        build_cpv_inferrer(settings, index)
     except InnomatchError as exc:
         fail(str(exc))
     ranker = "learned" if trained_scorer(settings, index) else "linear"

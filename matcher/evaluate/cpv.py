@@ -5,8 +5,8 @@ A query's truth is its first CPV code. Two readings per method:
 - ``levels``: the method's own ranking of prefixes at each level (divisions, groups, ...);
 - ``codes``: the prefixes of the codes it serves (the first code; the first five codes).
 
-The old method (``votes_only``) is today's suggestion: the main codes of the 20 nearest contracts,
-each voting with its calibrated relevance (``CaseBasedRanker.cpv_votes``).
+The old method (``votes_only``) is the pipeline's baseline inferrer: the main codes of the 20
+nearest contracts, each voting with its calibrated relevance (``rank.cpv_votes.VoteCpvInferrer``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ import numpy as np
 
 from ..index.build import MatchIndex
 from ..rank.cpv_infer import CpvInferrer
-from ..rank.cpv_parts import LEVELS, LevelScores, calibrated, level_marginals, vote_shares
+from ..rank.cpv_parts import LEVELS, LevelScores, level_marginals
+from ..rank.cpv_votes import VoteCpvInferrer
 from .split import EvalQuery
 
 __all__ = ["LEVEL_NAMES", "cpv_inference_report", "format_cpv_table", "sample_queries",
@@ -34,13 +35,11 @@ CpvMethod = Callable[[np.ndarray], tuple[LevelScores, list[str]]]
 
 
 def votes_only(train: MatchIndex, n: int = 20) -> CpvMethod:
-    """Today's suggestion: the 20 nearest contracts' main codes, relevance-weighted."""
-    codes = [p.cpv[0] if p.cpv else None for p in train.corpus.procurements]
+    """The baseline: the ``n`` nearest contracts' main codes, relevance-weighted."""
+    inferrer = VoteCpvInferrer(n_voters=n).fit(train)
 
     def method(vector: np.ndarray) -> tuple[LevelScores, list[str]]:
-        rows, sims = train.procurement_vectors.search(vector, n)
-        rel = calibrated(sims, train.sim_floor, train.sim_ceiling) + 1e-3
-        shares = vote_shares([codes[r] for r in rows], rel)
+        shares = dict(inferrer.predict(vector, None, n))
         return level_marginals(shares), list(shares)
 
     return method

@@ -18,6 +18,7 @@ from ..store.db import session_scope
 from ..store.models import Organisation
 from ..vocab import cpv_vocabulary
 from . import metrics as m
+from .cpv import format_cpv_table
 from .methods import Method
 from .split import Split
 
@@ -167,6 +168,8 @@ def format_table(result: dict[str, Any]) -> str:
     lines = _table(result)
     for other in result.get("protocols", {}).values():
         lines += ["", *_table(other)]
+    if cpv := result.get("cpv_inference"):
+        lines += ["", format_cpv_table(cpv)]
     if curve := result.get("innovation_curve"):
         cols = list(curve[0])
         lines += ["", "innovation-weight curve (innomatch):", "".join(f"{c:>24}" for c in cols)]

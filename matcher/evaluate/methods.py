@@ -147,26 +147,30 @@ class Innomatch(Method):
         trainer: Trains the LambdaMART scorer inside the split (None: the linear scorer).
         innovation_weight: The request's innovation weight (0: pure fit).
         potentials: Supplier id -> innovation potential as of the cut, read when weighted.
+        cpv_inferrer: A CPV inferrer fitted on the training side (None: the nearest contracts'
+            votes), used where a query gives no CPV code.
     """
 
     def __init__(self, name: str = "innomatch", trainer: Trainer | None = None,
-                 innovation_weight: float = 0.0,
-                 potentials: Mapping[int, float] | None = None) -> None:  # fmt: skip
+                 innovation_weight: float = 0.0, potentials: Mapping[int, float] | None = None,
+                 cpv_inferrer: object | None = None) -> None:  # fmt: skip
         self.name = name
         self.trainer = trainer
         self.innovation_weight = innovation_weight
         self.potentials = potentials
+        self.cpv_inferrer = cpv_inferrer
 
     def fit(self, train: MatchIndex) -> Method:
         super().fit(train)
         scorer = self.trainer.scorer(train) if self.trainer else None
-        self.pipeline_ = RankingPipeline(scorer=scorer).fit(train)
+        self.pipeline_ = RankingPipeline(scorer=scorer, cpv_inferrer=self.cpv_inferrer).fit(train)
         return self
 
     def update(self, history: MatchIndex) -> Method:
-        """Rank from the newer ``history`` with the scorer trained in ``fit`` (no retraining)."""
+        """Rank from the newer ``history`` with the scorer (and CPV inferrer) fitted in ``fit``."""
         self.train_ = history
-        self.pipeline_ = RankingPipeline(scorer=self.pipeline_.scorer_).fit(history)
+        self.pipeline_ = RankingPipeline(scorer=self.pipeline_.scorer_,
+                                         cpv_inferrer=self.cpv_inferrer).fit(history)  # fmt: skip
         return self
 
     def recommend(self, query: EvalQuery, vector: np.ndarray, k: int) -> list[int]:

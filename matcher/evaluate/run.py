@@ -9,14 +9,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from threadpoolctl import threadpool_limits
+
 from ..embed import CachedEmbedder, EmbeddingCache, load_embedder
 from ..exceptions import InvalidInputError
 from ..index import load_index
 from ..index.build import MatchIndex
 from ..innovation.supplier import SupplierPotential
 from ..innovation.table import build_potentials
+from ..rank.cpv_infer import CpvInferrer
 from ..rank.models import save_scorer
 from ..settings import Settings
+from .cpv import cpv_inference_report
 from .harness import evaluate, query_vectors, sme_map
 from .methods import Innomatch, Method, Trainer, baselines
 from .split import (
@@ -60,16 +64,18 @@ def _embedder(settings: Settings) -> CachedEmbedder:
 
 
 def methods_by_name(names: Sequence[str], trainer: Trainer, innovation_weight: float = 0.0,
-                    potentials: Mapping[int, float] | None = None) -> list[Method]:  # fmt: skip
-    """The methods called ``names``, in that order (``innomatch`` with ``innovation_weight``).
+                    potentials: Mapping[int, float] | None = None,
+                    cpv_inferrer: object | None = None) -> list[Method]:  # fmt: skip
+    """The methods called ``names``, in that order (``innomatch`` with ``innovation_weight``;
+    the pipeline's methods infer missing CPV codes with ``cpv_inferrer``).
 
     Raises:
         InvalidInputError: for an unknown name.
     """
     pool: dict[str, Method] = {m.name: m for m in baselines()}
-    pool["case_based"] = Innomatch(name="case_based")
+    pool["case_based"] = Innomatch(name="case_based", cpv_inferrer=cpv_inferrer)
     pool["innomatch"] = Innomatch(trainer=trainer, innovation_weight=innovation_weight,
-                                  potentials=potentials)  # fmt: skip
+                                  potentials=potentials, cpv_inferrer=cpv_inferrer)  # fmt: skip
     unknown = [n for n in names if n not in pool]
     if unknown:
         raise InvalidInputError(f"unknown method(s) {unknown}; known: {', '.join(METHOD_NAMES)}")
@@ -115,6 +121,9 @@ def run_evaluation(
     queries without codes; ``innovation_curve`` and ``cpv_inference`` as asked in ``options``.
     """
     opts = options or EvalOptions()
+    # Small products and lbfgs fits: multi-threaded BLAS only fights itself on 2 cores (the CPV
+    # inferrer's fit took minutes instead of seconds).
+    threadpool_limits(limits=1, user_api="blas")
     index = load_index(settings.index_dir)
     split = make_split(settings, index, cut, test, include_undated, rolling)
     if opts.validation:
@@ -125,16 +134,25 @@ def run_evaluation(
     scores = {s: p.score for s, p in pots.items()}
     sme = sme_map(settings.database_url)
     reports: dict[str, dict[str, Any]] = {}
+    cpv_report = None
     for protocol in opts.protocols:
         s = split if protocol == "cpv" else without_cpv(split)
         if progress:
             progress(f"{protocol}: embedding {len(s.queries)} queries")
         vectors = query_vectors(s, embedder)
-        methods = methods_by_name(names, trainer, opts.innovation_weight, scores)
+        inferrer = None
+        if protocol == "no_cpv":
+            # Fitted on the training side only; its choices were made on a validation cut
+            # (``evaluate.cpv_tune``). Its accuracy per CPV level is read on the same queries.
+            inferrer = CpvInferrer().fit(split.train, embedder)
+            cpv_report = cpv_inference_report(split.train, split.queries, vectors, inferrer)
+        methods = methods_by_name(names, trainer, opts.innovation_weight, scores, inferrer)
         reports[protocol] = evaluate(s, methods, vectors, sme, progress=progress)
     first = opts.protocols[0]
     result = {**reports[first], "protocol": first,
               "protocols": {p: r for p, r in reports.items() if p != first}}  # fmt: skip
+    if cpv_report:
+        result["cpv_inference"] = cpv_report
     if opts.curve:
         vectors = query_vectors(split, embedder)
         result["innovation_curve"] = innovation_curve(split, trainer, vectors, pots, sme,
@@ -156,6 +174,7 @@ def train_ranker(settings: Settings, cut: date | None = None,
     The manifest's metrics are held-out figures of the same training run inside the split at
     ``cut`` (default: the evaluation cut): a model trained before the cut, measured after it.
     """
+    threadpool_limits(limits=1, user_api="blas")
     index = load_index(settings.index_dir)
     split = internal_split(index, cut)
     embedder = _embedder(settings)

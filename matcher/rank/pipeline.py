@@ -48,8 +48,9 @@ class RankingPipeline:
     Args:
         scorer: The scorer (a :class:`LinearScorer` with documented weights by default).
         retrievers: Candidate retrievers (``default_retrievers()`` by default).
-        cpv_inferrer: Infers CPV codes when a need gives none (votes of the nearest contracts
-            by default); anything with ``fit(index)`` and ``predict(vector, neighbours, n)``.
+        cpv_inferrer: A fitted inferrer of CPV codes over the same index, used when a need gives
+            none (a ``CpvInferrer``: votes, CPV labels and a classifier); by default the votes of
+            the nearest contracts alone. Anything with ``predict(vector, neighbours, n)``.
         n_neighbours: Nearest contracts searched, by embedding and by wording, each.
         n_profiles: Nearest supplier profiles searched.
         max_candidates: Candidates scored per need.
@@ -72,8 +73,7 @@ class RankingPipeline:
         self.builder_ = FeatureBuilder().fit(index, self.history_)
         self.scorer_: Scorer = self.scorer or LinearScorer()
         self.retrievers_ = list(self.retrievers or default_retrievers())
-        self.cpv_ = self.cpv_inferrer or VoteCpvInferrer()
-        self.cpv_.fit(index)  # type: ignore[attr-defined]
+        self.cpv_ = self.cpv_inferrer or VoteCpvInferrer().fit(index)
         self.explainer_ = Explainer()
         return self
 
@@ -86,8 +86,12 @@ class RankingPipeline:
             else (np.zeros(0, np.int64), np.zeros(0, np.float32))  # fmt: skip
         cpv, inferred, confidence = list(need.cpv), False, 1.0
         if not cpv:
-            votes = self.cpv_.predict(vector, contracts, 2)  # type: ignore[attr-defined]
-            cpv = [c for c, share in votes if share >= 0.15]
+            # The context's neighbours are rows of this index: handed over only if the inferrer
+            # was fitted on the same one (in rolling evaluation it was fitted on the training side).
+            same = getattr(self.cpv_, "index_", None) is idx
+            codes = self.cpv_.predict(vector, contracts if same else None, 2)  # type: ignore[attr-defined]
+            # The best code, and the second where it is nearly as likely.
+            cpv = [c for i, (c, share) in enumerate(codes) if i == 0 or share >= 0.15]
             inferred = True
             confidence = float(self.builder_.relevance(contracts[1][:1]).max(initial=0.0))
         ctx = NeedContext(need, vector, cpv, inferred, confidence, contracts,

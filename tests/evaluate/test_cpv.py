@@ -9,12 +9,10 @@ import pytest
 from cpv_helpers import tiny_index
 
 from matcher.embed import CachedEmbedder, Embedder, EmbeddingCache
-from matcher.evaluate.cpv import cpv_inference_report, format_cpv_table, sample_queries, votes_only
+from matcher.evaluate.cpv import cpv_inference_report, format_cpv_table, sample_queries
 from matcher.evaluate.cpv_tune import tune_cpv_inferrer
 from matcher.evaluate.split import EvalQuery, internal_split
 from matcher.index import MatchIndex
-from matcher.index.vectors import top_k
-from matcher.rank import CaseBasedRanker
 from matcher.rank.cpv_infer import CpvInferrer
 from matcher.settings import Settings
 
@@ -63,18 +61,6 @@ def test_sample_is_seeded_and_keeps_order() -> None:
     assert [q.cpv for q in a] == [q.cpv for q in b] and len(a) == 4
     assert all(q.cpv for q in a) and list(va[:, 0]) == sorted(va[:, 0])
     assert [int(v) for v in va[:, 0]] == [int(q.cpv[0][:2]) for q in a]
-
-
-@pytest.mark.slow
-def test_votes_only_is_the_rankers_cpv_vote(demo_index: MatchIndex) -> None:
-    split = internal_split(demo_index)
-    ranker = CaseBasedRanker().fit(split.train)
-    old = votes_only(split.train)
-    vectors = demo_index.procurement_vectors.matrix[::997][:8]
-    for v in vectors:
-        rows, top = top_k(split.train.procurement_vectors.scores(v), 20)
-        expected = [c for c, _ in ranker.cpv_votes(rows, ranker.relevance(top))]
-        assert old(v)[1] == expected
 
 
 @pytest.mark.slow

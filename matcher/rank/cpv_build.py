@@ -1,0 +1,46 @@
+"""The service's CPV inferrer: fitted by ``innomatch build`` on the new index, saved beside it."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import joblib
+from threadpoolctl import threadpool_limits
+
+from ..embed import CachedEmbedder, EmbeddingCache, load_embedder
+from ..index.build import MatchIndex, dump_atomic
+from ..settings import Settings
+from .cpv_infer import CpvInferrer
+
+__all__ = ["build_cpv_inferrer", "load_cpv_inferrer"]
+
+log = logging.getLogger(__name__)
+_FILE = "cpv_inferrer.joblib"
+
+
+def build_cpv_inferrer(settings: Settings, index: MatchIndex) -> CpvInferrer:
+    """Fit the inferrer on ``index`` (titles and labels through the embedding cache) and save it."""
+    model = load_embedder(settings.model_name, settings.embed_batch_size)
+    cache = EmbeddingCache(model.name, settings.embedding_cache_dir, settings.embedding_seed_dirs)
+    with threadpool_limits(limits=1, user_api="blas"):  # lbfgs on 2 cores: threads only fight
+        inferrer = CpvInferrer().fit(index, CachedEmbedder(model, cache, settings.embed_batch_size))
+    # Its state without the index it reads (saved once already, as the index itself).
+    state = {k: v for k, v in vars(inferrer).items() if k != "index_"}
+    dump_atomic((index.built_at, state), settings.index_dir / _FILE)
+    return inferrer
+
+
+def load_cpv_inferrer(folder: Path, index: MatchIndex) -> CpvInferrer | None:
+    """The saved inferrer if it was fitted on ``index`` (same build), else None."""
+    path = folder / _FILE
+    if not path.is_file():
+        return None
+    built_at, state = joblib.load(path)
+    if built_at != index.built_at:
+        log.warning("CPV inferrer in %s belongs to another build: CPV codes are inferred by the "
+                    "nearest contracts' votes alone until `innomatch build` runs", folder)  # fmt: skip
+        return None
+    inferrer = CpvInferrer.__new__(CpvInferrer)
+    inferrer.__dict__.update(state, index_=index)
+    return inferrer
