@@ -49,3 +49,10 @@ class AuthenticationError(InnomatchError):
 
 class PermissionDeniedError(InnomatchError):
     """Raised if a signed-in user asks to read or change what is not theirs (a need, a shortlist)."""
+
+
+class LimitExceededError(UnreadableFileError):
+    """Raised if a source file passes a configured ingest limit (size, records, nesting depth).
+
+    The message names the limit and the setting that raises it; no record of that file is stored.
+    """

@@ -47,6 +47,24 @@ class Settings(BaseSettings):
     embed_max_words: int = 96
     #: Texts per embedding batch.
     embed_batch_size: int = 64
+    #: Ingest: deepest nesting (objects and arrays) of one source record; a deeper record is
+    #: quarantined, a document nested deeper outside its records is refused.
+    ingest_max_depth: int = 32
+    #: Ingest: longest identifier (contract id, notice id, business id) in characters.
+    ingest_max_id_chars: int = 256
+    #: Ingest: longest title in characters.
+    ingest_max_title_chars: int = 2000
+    #: Ingest: longest description, and longest string anywhere in a record's raw payload.
+    ingest_max_text_chars: int = 100_000
+    #: Ingest: most records (good and quarantined) in one file; more refuses the whole file.
+    ingest_max_records: int = 5_000_000
+    #: Ingest: largest file in MiB per reader (``default`` for the others). Readers that load a
+    #: whole document (OCDS, YTJ, HILMA notices, eForms XML) have small caps; streamed ones
+    #: (DECP, the CSV readers) large ones. For ``.gz`` files the decompressed size counts.
+    ingest_max_file_mib: dict[str, int] = {
+        "decp": 20_480, "ocds": 512, "ytj": 256, "hilma2014-notices": 256, "eforms": 64,
+        "default": 4096,
+    }  # fmt: skip
     #: Host the API binds to.
     host: str = "127.0.0.1"
     #: Port the API listens on.

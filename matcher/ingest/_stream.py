@@ -1,0 +1,93 @@
+"""Streaming the elements of one JSON array with a cap on nesting depth and element size.
+
+``ijson.items`` builds the path of every event as a string ("marches.item.item..."): 100,000
+nested arrays make 100,000 paths of up to 500 kB each and the process grows by gigabytes. Here
+the events carry no path (``basic_parse``); depth is counted as they come, an element nested
+deeper than the limit is dropped while it streams (only a marker is yielded), and a document
+nested too deep outside its elements is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import ijson
+
+from ..exceptions import LimitExceededError, UnreadableFileError
+from . import limits
+
+__all__ = ["TOO_BIG", "TOO_DEEP", "array_items"]
+
+#: Yielded in place of an element nested deeper than ``ingest_max_depth``.
+TOO_DEEP = object()
+#: Yielded in place of an element of more than ``_MAX_EVENTS`` values (its memory is bounded).
+TOO_BIG = object()
+_MAX_EVENTS = 1_000_000
+_OPEN, _CLOSE = ("start_map", "start_array"), ("end_map", "end_array")
+
+
+def array_items(path: Path, fh: IO[bytes], key: str) -> Iterator[Any]:
+    """The elements of the array under the top-level ``key`` of the JSON object in ``fh``.
+
+    Raises:
+        LimitExceededError: if the document nests deeper than the limit outside an element.
+        UnreadableFileError: if the JSON is invalid.
+    """
+    max_depth = limits.current().max_depth
+    depth, wanted, in_array = 0, False, False
+    element: _Element | None = None
+    try:
+        for event, value in ijson.basic_parse(fh, use_float=True):
+            if element is not None:
+                depth += (event in _OPEN) - (event in _CLOSE)
+                element.feed(event, value, depth - 2 > max_depth)
+                if depth == 2:
+                    yield element.result()
+                    element = None
+            elif in_array and depth == 2:
+                if event in _OPEN:
+                    depth += 1
+                    element = _Element()
+                    element.feed(event, value, max_depth < 1)
+                elif event in _CLOSE:
+                    depth, in_array = 1, False
+                else:
+                    yield value
+            else:
+                depth += (event in _OPEN) - (event in _CLOSE)
+                if depth > max_depth:
+                    raise LimitExceededError(
+                        path, f"JSON nested deeper than {max_depth} levels (INGEST_MAX_DEPTH)"
+                    )
+                in_array = wanted and event == "start_array" and depth == 2
+                wanted = event == "map_key" and depth == 1 and value == key
+    except ijson.JSONError as exc:
+        raise UnreadableFileError(path, f"invalid JSON: {exc}") from exc
+
+
+class _Element:
+    """One element being built from its events, until it passes a limit."""
+
+    def __init__(self) -> None:
+        self.builder: ijson.ObjectBuilder | None = ijson.ObjectBuilder()
+        self.events = 0
+        self.failed: object | None = None
+
+    def feed(self, event: str, value: Any, too_deep: bool) -> None:
+        if self.failed is not None:
+            return
+        self.events += 1
+        if too_deep or self.events > _MAX_EVENTS:
+            # Drop what was built: memory stays bounded however long the element goes on.
+            self.failed, self.builder = (TOO_DEEP if too_deep else TOO_BIG), None
+            return
+        assert self.builder is not None
+        self.builder.event(event, value)
+
+    def result(self) -> Any:
+        if self.failed is not None:
+            return self.failed
+        assert self.builder is not None
+        return self.builder.value
