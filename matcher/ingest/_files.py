@@ -5,12 +5,11 @@ from __future__ import annotations
 import csv
 import gzip
 import io
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from ..exceptions import LimitExceededError, UnreadableFileError
+from ..exceptions import UnreadableFileError
 from . import limits
 from .records import Rejected
 
@@ -73,19 +72,35 @@ def read_text(path: Path, reader: str = "default") -> str:
 
 
 def load_json(path: Path, reader: str) -> Any:
-    """The file parsed as one JSON document (within the reader's size limit).
+    """The file parsed as one JSON document, within the reader's size limit; containers nested
+    deeper than the depth limit come as ``TOO_DEEP`` (their records are then quarantined).
 
     Raises:
-        LimitExceededError: if the file is too large or nested deeper than the parser follows.
-        UnreadableFileError: if it is not UTF-8 JSON.
+        LimitExceededError: if the decompressed file is larger than the reader's size limit.
+        UnreadableFileError: if it is not JSON.
     """
-    text = read_text(path, reader)
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UnreadableFileError(path, f"invalid JSON: {exc}") from exc
-    except RecursionError:
-        raise LimitExceededError(path, "JSON nested too deeply to parse") from None
+    from ._stream import load
+
+    with open_binary(path) as fh:
+        return load(path, _Capped(fh, path, reader))  # type: ignore[arg-type]
+
+
+class _Capped:
+    """A binary stream that refuses to read past the reader's size limit (gzip bombs stop)."""
+
+    def __init__(self, inner: IO[bytes], path: Path, reader: str) -> None:
+        self.inner, self.path, self.reader, self.n = inner, path, reader, 0
+        self.cap = limits.current().file_bytes(reader)
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            data = self.inner.read(size if size >= 0 else self.cap + 1)
+        except (OSError, EOFError) as exc:
+            raise UnreadableFileError(self.path, f"cannot read: {exc}") from exc
+        self.n += len(data)
+        if self.n > self.cap:
+            limits.check_file_size(self.path, self.reader, self.n)
+        return data
 
 
 def csv_rows(path: Path, required: set[str], reader: str) -> Iterator[tuple[int, Row | Rejected]]:

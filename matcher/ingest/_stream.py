@@ -17,13 +17,13 @@ import ijson
 
 from ..exceptions import LimitExceededError, UnreadableFileError
 from . import limits
+from .limits import TOO_BIG, TOO_DEEP
 
-__all__ = ["TOO_BIG", "TOO_DEEP", "array_items"]
+__all__ = ["TOO_BIG", "TOO_DEEP", "array_items", "load"]
 
-#: Yielded in place of an element nested deeper than ``ingest_max_depth``.
-TOO_DEEP = object()
-#: Yielded in place of an element of more than ``_MAX_EVENTS`` values (its memory is bounded).
-TOO_BIG = object()
+
+#: Containers are built this many levels below a record's wrappers (package, response, list).
+_WRAPPERS = 4
 _MAX_EVENTS = 1_000_000
 _OPEN, _CLOSE = ("start_map", "start_array"), ("end_map", "end_array")
 
@@ -91,3 +91,52 @@ class _Element:
             return self.failed
         assert self.builder is not None
         return self.builder.value
+
+
+def load(path: Path, fh: IO[bytes]) -> Any:
+    """The whole JSON document in ``fh``, any container deeper than the depth limit (plus a few
+    levels of wrappers) replaced by ``TOO_DEEP``: the records around it are kept, and it is
+    never built (Python's json module would recurse into it and fail on the whole file).
+
+    Raises:
+        UnreadableFileError: if the JSON is invalid.
+    """
+    cap = limits.current().max_depth + _WRAPPERS
+    stack: list[Any] = []
+    keys: list[str] = []
+    root: list[Any] = []
+    skip = 0
+
+    def put(v: Any) -> None:
+        if not stack:
+            root.append(v)
+        elif isinstance(stack[-1], list):
+            stack[-1].append(v)
+        else:
+            stack[-1][keys[-1]] = v
+
+    try:
+        for event, value in ijson.basic_parse(fh, use_float=True):
+            if skip:
+                skip += (event in _OPEN) - (event in _CLOSE)
+            elif event == "map_key":
+                keys[-1] = value
+            elif event in _OPEN:
+                if len(stack) >= cap:
+                    put(TOO_DEEP)
+                    skip = 1
+                    continue
+                container: Any = {} if event == "start_map" else []
+                put(container)
+                stack.append(container)
+                keys.append("")
+            elif event in _CLOSE:
+                stack.pop()
+                keys.pop()
+            else:
+                put(value)
+    except ijson.JSONError as exc:
+        raise UnreadableFileError(path, f"invalid JSON: {exc}") from exc
+    if not root:
+        raise UnreadableFileError(path, "no JSON document")
+    return root[0]

@@ -17,12 +17,15 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
 from ..exceptions import LimitExceededError
 from ..settings import Settings, get_settings
+from ..store.models import Award, Identifier, Organisation, Procurement, Purchase, Signal
 from .records import (
+    AwardRecord,
     OrgRef,
     ProcurementRecord,
     PurchaseRecord,
@@ -32,10 +35,27 @@ from .records import (
     SupplierProfileRecord,
 )
 
-__all__ = ["IngestLimits", "check_file_size", "convert", "current", "exceeds_depth", "screen",
-           "use_limits"]  # fmt: skip
+__all__ = ["TOO_BIG", "TOO_DEEP", "IngestLimits", "check_file_size", "convert", "current",
+           "exceeds_depth", "screen", "use_limits"]  # fmt: skip
 
 T = TypeVar("T")
+
+
+class _Marker:
+    """A value that stands for a part of the input that was not built (too deep, too big)."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+
+    def __repr__(self) -> str:
+        return f"<{self.what}>"
+
+
+#: Yielded (or put) in place of an element nested deeper than ``ingest_max_depth``.
+TOO_DEEP = _Marker("nested too deeply")
+#: Yielded in place of an element of too many values (its memory stays bounded).
+TOO_BIG = _Marker("too large")
+
 _MIB = 1024 * 1024
 #: How much of an unreadable element is kept in quarantine, so a hostile one stays small.
 _RAW_PREVIEW = 2000
@@ -46,7 +66,7 @@ class IngestLimits:
     """The limits one ingest runs under (see the ``ingest_*`` fields of ``Settings``)."""
 
     max_depth: int = 32
-    max_id_chars: int = 256
+    max_id_chars: int = 200
     max_title_chars: int = 2000
     max_text_chars: int = 100_000
     max_records: int = 5_000_000
@@ -131,7 +151,7 @@ def convert(position: str, raw: Any, to_record: Callable[[Any], T]) -> T | Rejec
     """
     if not isinstance(raw, dict):
         return Rejected(position, f"expected a JSON object, got {type(raw).__name__}", preview(raw))
-    if exceeds_depth(raw, current().max_depth):
+    if exceeds_depth(raw, current().max_depth) or _scan(raw)[1] == _TOO_DEEP_PROBLEM:
         return Rejected(position, _depth_reason(), preview(raw))
     try:
         return to_record(raw)
@@ -161,6 +181,7 @@ def exceeds_depth(value: Any, max_depth: int) -> bool:
     return False
 
 
+_TOO_DEEP_PROBLEM = f"a part {TOO_DEEP.what} (INGEST_MAX_DEPTH)"
 _BAD_CHARS = re.compile("[\x00\ud800-\udfff]")
 _TYPES: dict[str, tuple[type, ...]] = {
     "str": (str,), "str | None": (str, type(None)), "float | None": (int, float, type(None)),
@@ -180,6 +201,8 @@ def _scan(value: Any) -> tuple[int, str | None]:
                 problem = "a NUL character or an unpaired surrogate"
         elif isinstance(item, float) and problem is None and not math.isfinite(item):
             problem = "a number that is not finite"
+        elif item is TOO_DEEP or item is TOO_BIG:
+            problem = problem or f"a part {item.what} (INGEST_MAX_DEPTH)"
         elif isinstance(item, dict):
             stack.extend(k for k in item if isinstance(k, str))
             stack.extend(item.values())
@@ -190,19 +213,43 @@ def _scan(value: Any) -> tuple[int, str | None]:
     return longest, problem
 
 
-def _type_problem(obj: Any) -> str | None:
-    """The first field of a record (or of its awards and organisations) of the wrong type."""
+@lru_cache(maxsize=1)
+def _widths() -> dict[tuple[type, str], int]:
+    """Width of the store's column for each text field of a record (PostgreSQL enforces it)."""
+    tables: dict[type, list[Any]] = {
+        ProcurementRecord: [Procurement], AwardRecord: [Award], PurchaseRecord: [Purchase],
+        SignalRecord: [Signal], SupplierProfileRecord: [Organisation],
+        OrgRef: [Identifier, Organisation],
+    }  # fmt: skip
+    widths: dict[tuple[type, str], int] = {}
+    for record, models in tables.items():
+        for model in models:
+            for column in model.__table__.columns:
+                length = getattr(column.type, "length", None)
+                if length and (record, column.name) not in widths:
+                    widths[(record, column.name)] = length
+    widths[(OrgRef, "raw_id")] = widths[(OrgRef, "value")]
+    del widths[(AwardRecord, "lot")]  # the writer cuts a lot's label to its column
+    return widths
+
+
+def _type_problem(obj: Any, widths: bool = False) -> str | None:
+    """The first field of a record (or of its awards and organisations) of the wrong type, or
+    longer than the store's column holds."""
     for f in fields(obj):
         value = getattr(obj, f.name)
         allowed = _TYPES.get(str(f.type))
         if allowed and (not isinstance(value, allowed) or isinstance(value, bool)):
             return f"{type(obj).__name__}.{f.name} is {type(value).__name__}, not {f.type}"
+        width = _widths().get((type(obj), f.name)) if widths else None
+        if width and isinstance(value, str) and len(value) > width:
+            return f"{type(obj).__name__}.{f.name} longer than {width} characters"
         if str(f.type) == "list[str]" and not all(isinstance(v, str) for v in value):
             return f"{type(obj).__name__}.{f.name} holds a value that is not text"
         nested = value if isinstance(value, list) else [value]
         for sub in nested:
             if is_dataclass(sub) and not isinstance(sub, type):
-                found = _type_problem(sub)
+                found = _type_problem(sub, widths)
                 if found:
                     return found
     return None
@@ -253,7 +300,7 @@ def _limit_problem(rec: Record, lim: IngestLimits) -> str | None:
     longest, problem = _scan(rec)
     if longest > text_chars:
         return f"a field longer than {text_chars} characters (INGEST_MAX_TEXT_CHARS)"
-    return f"holds {problem}" if problem else None
+    return f"holds {problem}" if problem else _type_problem(rec, widths=True)
 
 
 def screen(rec: Record) -> Record:
