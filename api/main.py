@@ -79,6 +79,9 @@ def create_app(settings: Settings | None = None, matcher: Matcher | None = None)
         body = {"detail": str(exc), "error": type(exc).__name__}
         if isinstance(exc, RateLimitedError) and request.url.path.startswith("/v1"):
             return rate_limited(exc, body)
+        if isinstance(exc, InvalidInputError):
+            # The shape of FastAPI's own 422 (the one the schema documents), with the reason.
+            body["detail"] = [{"loc": ["body"], "msg": str(exc), "type": "value_error"}]
         if request.url.path.startswith("/v1"):
             return JSONResponse(status_code=status, content=body)
         # Pages answer people: a sign-in page for 401, a readable error page for the rest.

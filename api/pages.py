@@ -250,9 +250,9 @@ def close_need(request: Request, need_id: PageId, user: PageUser, session: Sessi
 
 @router.post("/needs/{need_id}/mark", response_model=None)
 def mark_supplier(request: Request, need_id: PageId, user: PageUser, session: SessionDep,
-                  supplier_id: Annotated[int, Form(ge=1)], mark: Annotated[str, Form()],
+                  supplier_id: Annotated[int, Form(ge=1, le=MAX_ID)], mark: Annotated[str, Form()],
                   note: Annotated[str, Form(max_length=2000)] = "",
-                  rank: Annotated[int | None, Form(ge=1)] = None,
+                  rank: Annotated[int | None, Form(ge=1, le=MAX_ID)] = None,
                   csrf_token: Annotated[str, Form()] = "") -> Response:  # fmt: skip
     """Keep a supplier on the need's shortlist with a mark and a note."""
     _check_csrf(request, csrf_token)
