@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -76,7 +77,7 @@ def create_app(settings: Settings | None = None, matcher: Matcher | None = None)
     @app.exception_handler(InnomatchError)
     async def _innomatch_error(request: Request, exc: InnomatchError) -> Response:
         status = next((code for cls, code in _STATUS.items() if isinstance(exc, cls)), 400)
-        body = {"detail": str(exc), "error": type(exc).__name__}
+        body: dict[str, Any] = {"detail": str(exc), "error": type(exc).__name__}
         if isinstance(exc, RateLimitedError) and request.url.path.startswith("/v1"):
             return rate_limited(exc, body)
         if isinstance(exc, InvalidInputError):
