@@ -10,6 +10,7 @@ stored. The limits of the running ingest are held in a context variable, set by
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Callable, Iterator
@@ -189,6 +190,26 @@ _TYPES: dict[str, tuple[type, ...]] = {
 }  # fmt: skip
 
 
+_BAD_IN_JSON = re.compile("\\\\u0000|[\ud800-\udfff]")
+
+
+def _plain(value: object) -> str:
+    """``json.dumps`` fallback for dates and dataclasses; a marker must be found by the walk."""
+    if isinstance(value, _Marker):
+        raise TypeError("marker")
+    return str(value)
+
+
+def _clearly_fine(value: Any, max_chars: int) -> bool:
+    """True if ``value`` is short and clean at C speed: its JSON is no longer than ``max_chars``
+    (so no string in it is) and holds no NUL, surrogate or non-finite number."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, allow_nan=False, default=_plain)
+    except (TypeError, ValueError, RecursionError):
+        return False
+    return len(text) <= max_chars and not _BAD_IN_JSON.search(text)
+
+
 def _scan(value: Any) -> tuple[int, str | None]:
     """(longest string, first unstorable value) anywhere in ``value``: a NUL or a lone surrogate
     cannot be stored in PostgreSQL text or encoded as UTF-8, a NaN or infinity in JSON."""
@@ -208,7 +229,7 @@ def _scan(value: Any) -> tuple[int, str | None]:
             stack.extend(item.values())
         elif isinstance(item, list | tuple):
             stack.extend(item)
-        elif is_dataclass(item) and not isinstance(item, type):
+        elif hasattr(item, "__dataclass_fields__") and not isinstance(item, type):
             stack.extend(vars(item).values())
     return longest, problem
 
@@ -233,23 +254,37 @@ def _widths() -> dict[tuple[type, str], int]:
     return widths
 
 
+@lru_cache(maxsize=32)
+def _plan(cls: type) -> tuple[tuple[str, tuple[type, ...] | None, int | None, bool], ...]:
+    """Per field of a record class: (name, allowed types, column width, holds records)."""
+    nested = {"buyer", "supplier", "org", "awards"}
+    return tuple((f.name, _TYPES.get(str(f.type)), _widths().get((cls, f.name)),
+                  f.name in nested) for f in fields(cls))  # fmt: skip
+
+
 def _type_problem(obj: Any, widths: bool = False) -> str | None:
     """The first field of a record (or of its awards and organisations) of the wrong type, or
-    longer than the store's column holds."""
-    for f in fields(obj):
-        value = getattr(obj, f.name)
-        allowed = _TYPES.get(str(f.type))
+    (``widths``) longer than the store's column holds."""
+    cls: type = type(obj)
+    name = cls.__name__
+    for field_name, allowed, width, nested in _plan(cls):
+        value = getattr(obj, field_name)
         if allowed and (not isinstance(value, allowed) or isinstance(value, bool)):
-            return f"{type(obj).__name__}.{f.name} is {type(value).__name__}, not {f.type}"
-        width = _widths().get((type(obj), f.name)) if widths else None
-        if width and isinstance(value, str) and len(value) > width:
-            return f"{type(obj).__name__}.{f.name} longer than {width} characters"
-        if str(f.type) == "list[str]" and not all(isinstance(v, str) for v in value):
-            return f"{type(obj).__name__}.{f.name} holds a value that is not text"
-        nested = value if isinstance(value, list) else [value]
-        for sub in nested:
-            if is_dataclass(sub) and not isinstance(sub, type):
-                found = _type_problem(sub, widths)
+            kinds = " or ".join(t.__name__ for t in allowed)
+            return f"{name}.{field_name} is {type(value).__name__}, not {kinds}"
+        if widths and width and isinstance(value, str) and len(value) > width:
+            return f"{name}.{field_name} longer than {width} characters"
+        if field_name in ("cpv_additional", "industry_codes") and not (
+            isinstance(value, list) and all(isinstance(v, str) for v in value)
+        ):
+            return f"{name}.{field_name} holds a value that is not text"
+        if nested and value is not None:
+            for sub in value if isinstance(value, list) else [value]:
+                found = (
+                    _type_problem(sub, widths)
+                    if is_dataclass(sub)
+                    else f"{name}.{field_name} is {type(sub).__name__}"
+                )
                 if found:
                     return found
     return None
@@ -275,6 +310,11 @@ def _fields(rec: Record) -> tuple[str, str, str, Any]:
     raise TypeError(f"not a record: {type(rec).__name__}")
 
 
+def _text_fields(rec: Record) -> list[Any]:
+    """The record's values other than its raw payload (names, titles, descriptions, awards)."""
+    return [v if not is_dataclass(v) else vars(v) for k, v in vars(rec).items() if k != "raw"]
+
+
 def _safe_text(text: str, size: int) -> str:
     """``text`` cut to ``size``, with what PostgreSQL or UTF-8 cannot hold escaped."""
     return _BAD_CHARS.sub(lambda m: repr(m.group())[1:-1], str(text)[:size])
@@ -297,6 +337,8 @@ def _limit_problem(rec: Record, lim: IngestLimits) -> str | None:
         return f"description longer than {text_chars} characters (INGEST_MAX_TEXT_CHARS)"
     if exceeds_depth(rec.raw, lim.max_depth):
         return _depth_reason()
+    if _clearly_fine(rec.raw, text_chars) and _clearly_fine(_text_fields(rec), text_chars):
+        return _type_problem(rec, widths=True)
     longest, problem = _scan(rec)
     if longest > text_chars:
         return f"a field longer than {text_chars} characters (INGEST_MAX_TEXT_CHARS)"
