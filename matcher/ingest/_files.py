@@ -82,7 +82,11 @@ def load_json(path: Path, reader: str) -> Any:
     from ._stream import load
 
     with open_binary(path) as fh:
-        return load(path, _Capped(fh, path, reader))  # type: ignore[arg-type]
+        return load(
+            path,
+            _Capped(fh, path, reader),  # type: ignore[arg-type]
+            reopen=lambda: _Capped(open_binary(path), path, reader),
+        )
 
 
 class _Capped:
@@ -91,6 +95,9 @@ class _Capped:
     def __init__(self, inner: IO[bytes], path: Path, reader: str) -> None:
         self.inner, self.path, self.reader, self.n = inner, path, reader, 0
         self.cap = limits.current().file_bytes(reader)
+
+    def close(self) -> None:
+        self.inner.close()
 
     def read(self, size: int = -1) -> bytes:
         try:

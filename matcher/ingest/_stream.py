@@ -9,7 +9,7 @@ nested too deep outside its elements is refused.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -17,6 +17,7 @@ import ijson
 
 from ..exceptions import LimitExceededError, UnreadableFileError
 from . import limits
+from ._files import open_binary
 from .limits import TOO_BIG, TOO_DEEP
 
 __all__ = ["TOO_BIG", "TOO_DEEP", "array_items", "load"]
@@ -26,6 +27,36 @@ __all__ = ["TOO_BIG", "TOO_DEEP", "array_items", "load"]
 _WRAPPERS = 4
 _MAX_EVENTS = 1_000_000
 _OPEN, _CLOSE = ("start_map", "start_array"), ("end_map", "end_array")
+
+
+def _events(
+    path: Path, fh: IO[bytes], reopen: Callable[[], Any] | None
+) -> Iterator[tuple[str, Any]]:
+    """``basic_parse`` events of the C parser; where it overflows on an integer past 64 bits
+    (valid JSON), the file is read again by ijson's pure-Python parser from the same event on.
+
+    Raises:
+        UnreadableFileError: if the JSON is invalid.
+    """
+    done = 0
+    try:
+        for event in ijson.basic_parse(fh, use_float=True):
+            done += 1
+            yield event
+        return
+    except ijson.JSONError as exc:
+        if "integer overflow" not in str(exc):
+            raise UnreadableFileError(path, f"invalid JSON: {exc}") from exc
+    again = reopen() if reopen else open_binary(path)
+    try:
+        events = ijson.get_backend("python").basic_parse(again, use_float=True)
+        for n, event in enumerate(events):
+            if n >= done:
+                yield event
+    except ijson.JSONError as exc:
+        raise UnreadableFileError(path, f"invalid JSON: {exc}") from exc
+    finally:
+        again.close()
 
 
 def array_items(path: Path, fh: IO[bytes], key: str) -> Iterator[Any]:
@@ -38,33 +69,30 @@ def array_items(path: Path, fh: IO[bytes], key: str) -> Iterator[Any]:
     max_depth = limits.current().max_depth
     depth, wanted, in_array = 0, False, False
     element: _Element | None = None
-    try:
-        for event, value in ijson.basic_parse(fh, use_float=True):
-            if element is not None:
-                depth += (event in _OPEN) - (event in _CLOSE)
-                element.feed(event, value, depth - 2 > max_depth)
-                if depth == 2:
-                    yield element.result()
-                    element = None
-            elif in_array and depth == 2:
-                if event in _OPEN:
-                    depth += 1
-                    element = _Element()
-                    element.feed(event, value, max_depth < 1)
-                elif event in _CLOSE:
-                    depth, in_array = 1, False
-                else:
-                    yield value
+    for event, value in _events(path, fh, None):
+        if element is not None:
+            depth += (event in _OPEN) - (event in _CLOSE)
+            element.feed(event, value, depth - 2 > max_depth)
+            if depth == 2:
+                yield element.result()
+                element = None
+        elif in_array and depth == 2:
+            if event in _OPEN:
+                depth += 1
+                element = _Element()
+                element.feed(event, value, max_depth < 1)
+            elif event in _CLOSE:
+                depth, in_array = 1, False
             else:
-                depth += (event in _OPEN) - (event in _CLOSE)
-                if depth > max_depth:
-                    raise LimitExceededError(
-                        path, f"JSON nested deeper than {max_depth} levels (INGEST_MAX_DEPTH)"
-                    )
-                in_array = wanted and event == "start_array" and depth == 2
-                wanted = event == "map_key" and depth == 1 and value == key
-    except ijson.JSONError as exc:
-        raise UnreadableFileError(path, f"invalid JSON: {exc}") from exc
+                yield value
+        else:
+            depth += (event in _OPEN) - (event in _CLOSE)
+            if depth > max_depth:
+                raise LimitExceededError(
+                    path, f"JSON nested deeper than {max_depth} levels (INGEST_MAX_DEPTH)"
+                )
+            in_array = wanted and event == "start_array" and depth == 2
+            wanted = event == "map_key" and depth == 1 and value == key
 
 
 class _Element:
@@ -93,7 +121,7 @@ class _Element:
         return self.builder.value
 
 
-def load(path: Path, fh: IO[bytes]) -> Any:
+def load(path: Path, fh: IO[bytes], reopen: Callable[[], Any] | None = None) -> Any:
     """The whole JSON document in ``fh``, any container deeper than the depth limit (plus a few
     levels of wrappers) replaced by ``TOO_DEEP``: the records around it are kept, and it is
     never built (Python's json module would recurse into it and fail on the whole file).
@@ -115,28 +143,25 @@ def load(path: Path, fh: IO[bytes]) -> Any:
         else:
             stack[-1][keys[-1]] = v
 
-    try:
-        for event, value in ijson.basic_parse(fh, use_float=True):
-            if skip:
-                skip += (event in _OPEN) - (event in _CLOSE)
-            elif event == "map_key":
-                keys[-1] = value
-            elif event in _OPEN:
-                if len(stack) >= cap:
-                    put(TOO_DEEP)
-                    skip = 1
-                    continue
-                container: Any = {} if event == "start_map" else []
-                put(container)
-                stack.append(container)
-                keys.append("")
-            elif event in _CLOSE:
-                stack.pop()
-                keys.pop()
-            else:
-                put(value)
-    except ijson.JSONError as exc:
-        raise UnreadableFileError(path, f"invalid JSON: {exc}") from exc
+    for event, value in _events(path, fh, reopen):
+        if skip:
+            skip += (event in _OPEN) - (event in _CLOSE)
+        elif event == "map_key":
+            keys[-1] = value
+        elif event in _OPEN:
+            if len(stack) >= cap:
+                put(TOO_DEEP)
+                skip = 1
+                continue
+            container: Any = {} if event == "start_map" else []
+            put(container)
+            stack.append(container)
+            keys.append("")
+        elif event in _CLOSE:
+            stack.pop()
+            keys.pop()
+        else:
+            put(value)
     if not root:
         raise UnreadableFileError(path, "no JSON document")
     return root[0]

@@ -179,3 +179,13 @@ def test_ragged_csv_rows_are_quarantined(db_url: str, tmp_path: Path) -> None:
     )
     report = ingest_file(db_url, path, fmt="sirene-categories")
     assert report.read == 3 and report.rejected == 2
+
+
+def test_integer_past_64_bits_is_valid_json(db_url: str, tmp_path: Path) -> None:
+    # The C parser overflows on it; the file is read on by the pure-Python parser.
+    report = ingest_file(
+        db_url, _decp(tmp_path / "d.json", [GOOD[0], 2**63, {**GOOD[1], "x": 2**70}])
+    )
+    ids, rejected = _stored(db_url)
+    assert ids == {"21690266800013:A1", "21690266800013:A2"} and report.rejected == 1
+    assert rejected[0][0] == "marches[1]"

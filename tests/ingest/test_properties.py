@@ -38,7 +38,7 @@ from matcher.store.models import (
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 READERS = FIXTURES / "readers"
-EXAMPLES = settings(max_examples=12, deadline=None, derandomize=True,
+EXAMPLES = settings(max_examples=12, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                            HealthCheck.function_scoped_fixture])  # fmt: skip
 
