@@ -26,17 +26,21 @@ from matcher.broker.schemas import (
     ShortlistOut,
     UserOut,
 )
+from matcher.schemas import RequestModel
 from matcher.store.broker_models import User
 from matcher.vocab import cpv_vocabulary
 
 from .deps import CSRF_COOKIE, SESSION_COOKIE, ApiUser, MatcherDep, SessionDep
+from .routes import MAX_ID
+from .security import guard_login
 
 router = APIRouter(prefix="/v1")
-NeedId = Annotated[int, Path(ge=1)]
-SupplierId = Annotated[int, Path(ge=1)]
+NeedId = Annotated[int, Path(ge=1, le=MAX_ID)]
+SupplierId = Annotated[int, Path(ge=1, le=MAX_ID)]
+ClusterId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
-class Login(BaseModel):
+class Login(RequestModel):
     """E-mail and password."""
 
     email: str = Field(max_length=320)
@@ -56,7 +60,7 @@ class ApiKeyOut(BaseModel):
     api_key: str
 
 
-class SuggestIn(BaseModel):
+class SuggestIn(RequestModel):
     """A need's text."""
 
     text: str = Field(min_length=3, max_length=5000)
@@ -82,7 +86,8 @@ def set_login_cookies(response: Response, token: str, request: Request) -> str:
 @router.post("/auth/login", response_model=LoginOut, summary="Sign in (session cookie)")
 def login(body: Login, request: Request, response: Response, session: SessionDep) -> LoginOut:
     """Check e-mail and password; sets the session cookie and returns the CSRF token."""
-    user = broker.authenticate(session, body.email, body.password)
+    user = guard_login(request, body.email,
+                       lambda: broker.authenticate(session, body.email, body.password))  # fmt: skip
     csrf = set_login_cookies(response, broker.start_session(session, user), request)
     return LoginOut(user=user_out(user), csrf_token=csrf)
 
@@ -188,7 +193,7 @@ def clusters(session: SessionDep, user: ApiUser) -> list[ClusterOut]:
 
 
 @router.get("/clusters/{cluster_id}", response_model=ClusterOut, summary="A cluster")
-def cluster(cluster_id: Annotated[int, Path(ge=1)], session: SessionDep,
+def cluster(cluster_id: ClusterId, session: SessionDep,
             user: ApiUser) -> ClusterOut:  # fmt: skip
     """A cluster: members you may see, label and reasons."""
     return broker.get_cluster(session, user, cluster_id)
@@ -196,7 +201,7 @@ def cluster(cluster_id: Annotated[int, Path(ge=1)], session: SessionDep,
 
 @router.get("/clusters/{cluster_id}/shortlist", response_model=ShortlistOut,
             summary="Ranking for a cluster")  # fmt: skip
-def cluster_shortlist(cluster_id: Annotated[int, Path(ge=1)], session: SessionDep,
+def cluster_shortlist(cluster_id: ClusterId, session: SessionDep,
                       user: ApiUser, matcher: MatcherDep) -> ShortlistOut:  # fmt: skip
     """Suppliers ranked for the cluster's needs taken together."""
     return broker.cluster_ranking(session, user, cluster_id, matcher)
@@ -204,7 +209,7 @@ def cluster_shortlist(cluster_id: Annotated[int, Path(ge=1)], session: SessionDe
 
 @router.get("/clusters/{cluster_id}/market", response_model=MarketView,
             summary="Market view of a cluster")  # fmt: skip
-def cluster_market(cluster_id: Annotated[int, Path(ge=1)], session: SessionDep,
+def cluster_market(cluster_id: ClusterId, session: SessionDep,
                    user: ApiUser, matcher: MatcherDep) -> MarketView:  # fmt: skip
     """The market view of the cluster's needs taken together."""
     return broker.cluster_market(session, user, cluster_id, matcher)

@@ -22,6 +22,8 @@ from matcher.settings import Settings
 from matcher.store.broker_models import User
 from matcher.store.db import session_scope
 
+from .security import match_rate
+
 SESSION_COOKIE = "im_session"
 CSRF_COOKIE = "im_csrf"
 _SAFE = {"GET", "HEAD", "OPTIONS"}
@@ -81,6 +83,8 @@ def _page_user(user: Annotated[User | None, Depends(_signed_in)]) -> User:
 
 
 SettingsDep = Annotated[Settings, Depends(_settings)]
+#: Counts the call against the client's match rate (429 past it).
+MatchRate = Depends(match_rate)
 #: The transaction commits before the response leaves ("function" scope): a browser that follows
 #: a redirect right after a change (sign-in, a new need) must find it in the database.
 SessionDep = Annotated[Session, Depends(_session, scope="function")]

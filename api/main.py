@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
@@ -20,6 +22,7 @@ from matcher.exceptions import (
     InvalidInputError,
     NotFoundError,
     PermissionDeniedError,
+    RateLimitedError,
 )
 from matcher.service import Matcher
 from matcher.settings import Settings, get_settings
@@ -31,9 +34,16 @@ from .pages import render
 from .pages import router as pages_router
 from .portfolio_routes import router as portfolio_router
 from .routes import router
+from .security import (
+    AppLimits,
+    BodyLimitMiddleware,
+    SecurityHeadersMiddleware,
+    rate_limited,
+    validation_error,
+)
 
 _STATUS = {NotFoundError: 404, ConflictError: 409, InvalidInputError: 422,
-           AuthenticationError: 401, PermissionDeniedError: 403}  # fmt: skip
+           AuthenticationError: 401, PermissionDeniedError: 403, RateLimitedError: 429}  # fmt: skip
 
 
 def create_app(settings: Settings | None = None, matcher: Matcher | None = None) -> FastAPI:
@@ -55,6 +65,10 @@ def create_app(settings: Settings | None = None, matcher: Matcher | None = None)
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.limits = AppLimits.from_settings(settings)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.api_max_body_bytes)
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_exception_handler(RequestValidationError, validation_error)
     app.include_router(router)
     app.include_router(broker_router)
 
@@ -65,17 +79,24 @@ def create_app(settings: Settings | None = None, matcher: Matcher | None = None)
     @app.exception_handler(InnomatchError)
     async def _innomatch_error(request: Request, exc: InnomatchError) -> Response:
         status = next((code for cls, code in _STATUS.items() if isinstance(exc, cls)), 400)
+        body: dict[str, Any] = {"detail": str(exc), "error": type(exc).__name__}
+        if isinstance(exc, RateLimitedError) and request.url.path.startswith("/v1"):
+            return rate_limited(exc, body)
+        if isinstance(exc, InvalidInputError):
+            # The shape of FastAPI's own 422 (the one the schema documents), with the reason.
+            body["detail"] = [{"loc": ["body"], "msg": str(exc), "type": "value_error"}]
         if request.url.path.startswith("/v1"):
-            return JSONResponse(
-                status_code=status, content={"detail": str(exc), "error": type(exc).__name__}
-            )
+            return JSONResponse(status_code=status, content=body)
         # Pages answer people: a sign-in page for 401, a readable error page for the rest.
         if status == 401:
             return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
         with session_scope(settings.database_url) as session:
             user = user_for_session(session, request.cookies.get(SESSION_COOKIE))
-            return render(request, "error.html", {"status": status, "message": str(exc)}, user,
+            page = render(request, "error.html", {"status": status, "message": str(exc)}, user,
                           status)  # fmt: skip
+            if isinstance(exc, RateLimitedError):
+                page.headers["Retry-After"] = rate_limited(exc, body).headers["Retry-After"]
+            return page
 
     return app
 

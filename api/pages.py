@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
+from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -42,7 +43,11 @@ from .deps import (
     csrf_ok,
 )
 from .i18n import LANG_COOKIE, LANGS, pick_lang, translator
+from .routes import MAX_ID
+from .security import guard_login
 
+#: Ids in page paths are bounded like the API's (a larger one would overflow the database).
+PageId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 router = APIRouter(include_in_schema=False)
 
@@ -106,7 +111,7 @@ def login(request: Request, session: SessionDep, email: Annotated[str, Form(max_
     """Sign in and go on to ``next`` (a local path only)."""
     _check_csrf(request, csrf_token)
     try:
-        user = broker.authenticate(session, email, password)
+        user = guard_login(request, email, lambda: broker.authenticate(session, email, password))
     except AuthenticationError:
         return render(
             request, "login.html", {"next": next, "failed": True, "email": email}, None, 401
@@ -159,7 +164,7 @@ def _form_need(form: dict[str, str]) -> dict[str, Any]:
 
 
 def _need_form(request: Request, user: User, session: SessionDep, action: str, form: dict[str, Any],
-               errors: list[str], need_id: int | None = None, status: int = 200) -> HTMLResponse:  # fmt: skip
+               errors: list[str], need_id: PageId | None = None, status: int = 200) -> HTMLResponse:  # fmt: skip
     return render(request, "need_form.html", {
         "action": action, "form": form, "errors": errors, "need_id": need_id,
         "buyers": _buyers(session) if user.role == "broker" else [], "regions": _fi_regions()},
@@ -196,7 +201,7 @@ async def create_need(request: Request, user: PageUser, session: SessionDep,
 
 
 @router.get("/needs/{need_id}", response_model=None)
-def need_page(request: Request, need_id: int, user: PageUser, session: SessionDep,
+def need_page(request: Request, need_id: PageId, user: PageUser, session: SessionDep,
               matcher: MatcherDep) -> Response:  # fmt: skip
     """A need: details, potential, shortlist, ranking with marks, market view."""
     need = broker.get_need(session, user, need_id)
@@ -208,7 +213,7 @@ def need_page(request: Request, need_id: int, user: PageUser, session: SessionDe
 
 
 @router.get("/needs/{need_id}/edit", response_model=None)
-def edit_need(request: Request, need_id: int, user: PageUser, session: SessionDep) -> Response:
+def edit_need(request: Request, need_id: PageId, user: PageUser, session: SessionDep) -> Response:
     """The form to change a need."""
     n = broker.get_need(session, user, need_id)
     form = {**n.model_dump(), "cpv": " ".join(n.cpv)}
@@ -216,7 +221,7 @@ def edit_need(request: Request, need_id: int, user: PageUser, session: SessionDe
 
 
 @router.post("/needs/{need_id}/edit", response_model=None)
-async def save_need(request: Request, need_id: int, user: PageUser, session: SessionDep,
+async def save_need(request: Request, need_id: PageId, user: PageUser, session: SessionDep,
                     matcher: MatcherDep) -> Response:  # fmt: skip
     """Save the changes; invalid input comes back with the form."""
     form = {k: str(v) for k, v in (await request.form()).items()}
@@ -235,7 +240,7 @@ async def save_need(request: Request, need_id: int, user: PageUser, session: Ses
 
 
 @router.post("/needs/{need_id}/close", response_model=None)
-def close_need(request: Request, need_id: int, user: PageUser, session: SessionDep,
+def close_need(request: Request, need_id: PageId, user: PageUser, session: SessionDep,
                matcher: MatcherDep, csrf_token: Annotated[str, Form()] = "") -> Response:  # fmt: skip
     """Close the need (it leaves its cluster)."""
     _check_csrf(request, csrf_token)
@@ -244,10 +249,10 @@ def close_need(request: Request, need_id: int, user: PageUser, session: SessionD
 
 
 @router.post("/needs/{need_id}/mark", response_model=None)
-def mark_supplier(request: Request, need_id: int, user: PageUser, session: SessionDep,
-                  supplier_id: Annotated[int, Form(ge=1)], mark: Annotated[str, Form()],
+def mark_supplier(request: Request, need_id: PageId, user: PageUser, session: SessionDep,
+                  supplier_id: Annotated[int, Form(ge=1, le=MAX_ID)], mark: Annotated[str, Form()],
                   note: Annotated[str, Form(max_length=2000)] = "",
-                  rank: Annotated[int | None, Form(ge=1)] = None,
+                  rank: Annotated[int | None, Form(ge=1, le=MAX_ID)] = None,
                   csrf_token: Annotated[str, Form()] = "") -> Response:  # fmt: skip
     """Keep a supplier on the need's shortlist with a mark and a note."""
     _check_csrf(request, csrf_token)
@@ -260,7 +265,7 @@ def mark_supplier(request: Request, need_id: int, user: PageUser, session: Sessi
 
 
 @router.get("/clusters/{cluster_id}", response_model=None)
-def cluster_page(request: Request, cluster_id: int, user: PageUser, session: SessionDep,
+def cluster_page(request: Request, cluster_id: PageId, user: PageUser, session: SessionDep,
                  matcher: MatcherDep) -> Response:  # fmt: skip
     """A cluster: why its needs belong together, members, ranking, market view."""
     return render(request, "cluster.html", {

@@ -12,15 +12,16 @@ from matcher.innovation.methods import methods
 from matcher.innovation.schemas import InnovationStats, MethodsOut
 from matcher.innovation.stats import plot_stats
 from matcher.lookup import get_procurement, get_supplier
-from matcher.schemas import Health, MatchRequest, MatchResponse, ProcurementOut, SupplierOut
+from matcher.schemas import MAX_ID, Health, MatchRequest, MatchResponse, ProcurementOut, SupplierOut
 from matcher.service import health, innovation_statistics
 
-from .deps import MatcherDep, SessionDep
+from .deps import MatcherDep, MatchRate, SessionDep
 
 router = APIRouter(prefix="/v1")
 
 
-@router.post("/match", response_model=MatchResponse, summary="Rank suppliers for a need")
+@router.post("/match", response_model=MatchResponse, summary="Rank suppliers for a need",
+             dependencies=[MatchRate], responses={429: {"description": "Rate limit passed"}})  # fmt: skip
 async def match(request: MatchRequest, matcher: MatcherDep) -> MatchResponse:
     """Rank potential suppliers for a need described in free text, with evidence."""
     return await run_in_threadpool(matcher.match, request)
@@ -42,7 +43,9 @@ def supplier(
 @router.get(
     "/procurements/{procurement_id}", response_model=ProcurementOut, summary="A procurement"
 )
-def procurement(procurement_id: Annotated[int, Path(ge=1)], session: SessionDep) -> ProcurementOut:
+def procurement(
+    procurement_id: Annotated[int, Path(ge=1, le=MAX_ID)], session: SessionDep
+) -> ProcurementOut:
     """A procurement with its CPV labels and awards."""
     return get_procurement(session, procurement_id)
 

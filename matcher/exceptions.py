@@ -49,3 +49,21 @@ class AuthenticationError(InnomatchError):
 
 class PermissionDeniedError(InnomatchError):
     """Raised if a signed-in user asks to read or change what is not theirs (a need, a shortlist)."""
+
+
+class LimitExceededError(UnreadableFileError):
+    """Raised if a source file passes a configured ingest limit (size, records, nesting depth).
+
+    The message names the limit and the setting that raises it; no record of that file is stored.
+    """
+
+
+class RateLimitedError(InnomatchError):
+    """Raised if a client passes a rate limit (sign-in attempts, matches per minute).
+
+    ``retry_after`` is the number of seconds to wait; the API answers 429 with ``Retry-After``.
+    """
+
+    def __init__(self, what: str, retry_after: float) -> None:
+        super().__init__(f"too many {what}: retry in {max(1, round(retry_after))} s")
+        self.retry_after = retry_after

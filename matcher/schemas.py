@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -21,10 +22,28 @@ def stripped_text(value: str, field: str) -> str:
     return value.strip()
 
 
-class MatchFilters(BaseModel):
-    """Optional restrictions on the suppliers returned."""
+#: An unpaired UTF-16 surrogate (JSON allows "\\ud800"): not text, cannot be encoded as UTF-8.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+#: Largest id a request may name: the store's ids are 64-bit integers.
+MAX_ID = 2**63 - 1
 
-    model_config = ConfigDict(extra="forbid")
+
+class RequestModel(BaseModel):
+    """Base of every request body: unknown fields refused, floats finite, text valid Unicode."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _valid_unicode(cls, v: object) -> object:
+        values = v if isinstance(v, list) else [v]
+        if any(isinstance(x, str) and _SURROGATE.search(x) for x in values):
+            raise ValueError("text holds an unpaired surrogate: not valid Unicode")
+        return v
+
+
+class MatchFilters(RequestModel):
+    """Optional restrictions on the suppliers returned."""
 
     country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$", description="ISO country code")
     region: str | None = Field(
@@ -33,16 +52,15 @@ class MatchFilters(BaseModel):
     with_awards_only: bool = Field(default=False, description="Skip suppliers with no past award")
 
 
-class MatchRequest(BaseModel):
+class MatchRequest(RequestModel):
     """A need, described as a buyer knows it before tendering."""
-
-    model_config = ConfigDict(extra="forbid")
 
     text: str = Field(min_length=3, max_length=5000, description="The need in fi, sv or en")
     cpv: list[str] = Field(default_factory=list, max_length=20, description="CPV codes, optional")
-    buyer_id: int | None = Field(default=None, ge=1, description="The buying organisation's id")
+    buyer_id: int | None = Field(default=None, ge=1, le=MAX_ID,
+                                 description="The buying organisation's id")  # fmt: skip
     region: str | None = Field(default=None, max_length=64, description="Place of delivery")
-    value: float | None = Field(default=None, gt=0, description="Estimated value, EUR")
+    value: float | None = Field(default=None, gt=0, le=1e15, description="Estimated value, EUR")
     k: int = Field(default=10, ge=1, le=100, description="How many suppliers to return")
     filters: MatchFilters = Field(default_factory=MatchFilters)
     innovation_weight: float = Field(

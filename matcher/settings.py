@@ -55,6 +55,38 @@ class Settings(BaseSettings):
     resolve_threshold: float = 0.9899
     #: How many merges nearest the threshold ``innomatch resolve --review`` lists.
     resolve_review_size: int = 20
+    #: Ingest: deepest nesting (objects and arrays) of one source record; a deeper record is
+    #: quarantined, a document nested deeper outside its records is refused.
+    ingest_max_depth: int = 32
+    #: Ingest: longest identifier (contract id, notice id, business id) in characters (the
+    #: store's identifier column holds 200).
+    ingest_max_id_chars: int = 200
+    #: Ingest: longest title in characters.
+    ingest_max_title_chars: int = 2000
+    #: Ingest: longest description, and longest string anywhere in a record's raw payload.
+    ingest_max_text_chars: int = 100_000
+    #: Ingest: most records (good and quarantined) in one file; more refuses the whole file.
+    ingest_max_records: int = 5_000_000
+    #: Ingest: largest file in MiB per reader (``default`` for the others). Readers that load a
+    #: whole document (OCDS, YTJ, HILMA notices, eForms XML) have small caps; streamed ones
+    #: (DECP, the CSV readers) large ones. For ``.gz`` files the decompressed size counts.
+    ingest_max_file_mib: dict[str, int] = {
+        "decp": 20_480, "ocds": 512, "ytj": 256, "hilma2014-notices": 256, "eforms": 64,
+        "default": 4096,
+    }  # fmt: skip
+    #: API: largest request body in bytes (413 above it).
+    api_max_body_bytes: int = 1_000_000
+    #: Sign-in: failed attempts allowed per account within ``login_window_s`` (then 429).
+    login_failures_per_account: int = 5
+    #: Sign-in: failed attempts allowed per client address within ``login_window_s``.
+    login_failures_per_address: int = 20
+    #: Sign-in: the window the failed attempts are counted over, in seconds.
+    login_window_s: int = 900
+    #: ``/v1/match`` calls per minute without an API key, per client address (0: no limit).
+    match_per_minute_anonymous: int = 60
+    #: ``/v1/match`` calls per minute with an API key, per key (0: no limit). Each uvicorn
+    #: worker counts apart: the effective limit is this times the number of workers.
+    match_per_minute_api_key: int = 600
     #: Host the API binds to.
     host: str = "127.0.0.1"
     #: Port the API listens on.

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Literal
+from datetime import UTC, date, datetime
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, Field, field_validator, model_validator
 
 from ..innovation.schemas import NeedInnovationOut
-from ..schemas import SupplierMatch, stripped_text
+from ..schemas import MAX_ID, RequestModel, SupplierMatch, stripped_text
 from ..vocab import cpv_vocabulary
+
+
+def _as_utc(value: datetime | None) -> datetime | None:
+    """A stored (naive, UTC) time with its offset: RFC 3339 ``date-time`` requires one."""
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+
+#: A time of the store as it leaves the API: with its UTC offset.
+UtcTime = Annotated[datetime | None, AfterValidator(_as_utc)]
 
 Mark = Literal["shortlisted", "relevant", "not_relevant", "contacted"]
 MARKS: tuple[str, ...] = ("shortlisted", "relevant", "not_relevant", "contacted")
@@ -33,14 +42,13 @@ def range_error(budget_min: float | None, budget_max: float | None, start: date 
     return None
 
 
-class NeedIn(BaseModel):
+class NeedIn(RequestModel):
     """A need as a buyer (or a broker on its behalf) records it."""
-
-    model_config = ConfigDict(extra="forbid")
 
     title: str = Field(min_length=3, max_length=300)
     description: str = Field(default="", max_length=5000)
-    buyer_id: int | None = Field(default=None, ge=1, description="Required when a broker records")
+    buyer_id: int | None = Field(default=None, ge=1, le=MAX_ID,
+                                 description="Required when a broker records")  # fmt: skip
     region: str | None = Field(default=None, pattern=r"^[A-Z]{2}[0-9A-Z]{0,3}$", description="NUTS")
     cpv: list[str] = Field(default_factory=list, max_length=20)
     budget_min: float | None = Field(default=None, ge=0)
@@ -67,10 +75,8 @@ class NeedIn(BaseModel):
         return self
 
 
-class NeedPatch(BaseModel):
+class NeedPatch(RequestModel):
     """Fields of a need to change; absent fields stay as they are."""
-
-    model_config = ConfigDict(extra="forbid")
 
     title: str | None = Field(default=None, min_length=3, max_length=300)
     description: str | None = Field(default=None, max_length=5000)
@@ -108,8 +114,8 @@ class NeedOut(BaseModel):
     contact: str
     status: str
     cluster_id: int | None
-    created_at: datetime | None
-    updated_at: datetime | None
+    created_at: UtcTime
+    updated_at: UtcTime
 
 
 class ClusterOut(BaseModel):
@@ -132,17 +138,15 @@ class ShortlistEntryOut(BaseModel):
     mark: str
     note: str
     rank_at_mark: int | None
-    updated_at: datetime | None
+    updated_at: UtcTime
 
 
-class MarkIn(BaseModel):
+class MarkIn(RequestModel):
     """A broker's mark on a supplier for a need."""
-
-    model_config = ConfigDict(extra="forbid")
 
     mark: Mark = "shortlisted"
     note: str = Field(default="", max_length=2000)
-    rank: int | None = Field(default=None, ge=1, description="Its rank when marked")
+    rank: int | None = Field(default=None, ge=1, le=MAX_ID, description="Its rank when marked")
 
 
 class ShortlistOut(BaseModel):

@@ -10,11 +10,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import ijson
-
-from ..exceptions import UnreadableFileError
 from . import normalize as nz
 from ._files import head, open_binary
+from ._stream import TOO_BIG, TOO_DEEP, array_items
+from .limits import convert
 from .records import AwardRecord, OrgRef, ProcurementRecord, Rejected
 
 FORMAT = "decp"
@@ -27,17 +26,19 @@ def sniff(path: Path) -> bool:
 
 
 def read(path: Path) -> Iterator[ProcurementRecord | Rejected]:
-    """Stream the contracts of a DECP file, one record each; bad ones come as ``Rejected``."""
+    """Stream the contracts of a DECP file, one record each; bad ones come as ``Rejected``.
+
+    Any element (an object of the wrong shape, a list, a string, one nested too deep) becomes a
+    record or a quarantined row with its reason; the contracts around it are read on.
+    """
     with open_binary(path) as fh:
-        try:
-            for i, item in enumerate(ijson.items(fh, "marches.item", use_float=True)):
-                position = f"marches[{i}]"
-                try:
-                    yield _to_record(item)
-                except (KeyError, TypeError, ValueError) as exc:
-                    yield Rejected(position=position, reason=str(exc), raw=item)
-        except ijson.JSONError as exc:
-            raise UnreadableFileError(path, f"invalid JSON: {exc}") from exc
+        for i, item in enumerate(array_items(path, fh, "marches")):
+            position = f"marches[{i}]"
+            if item is TOO_DEEP or item is TOO_BIG:
+                what = "nested too deeply" if item is TOO_DEEP else "too large"
+                yield Rejected(position, f"contract {what} (INGEST_MAX_DEPTH)", None)
+            else:
+                yield convert(position, item, _to_record)
 
 
 def _org(raw: dict[str, Any], role: str) -> OrgRef:

@@ -8,6 +8,7 @@ Contact details (telephone, e-mail) are never read.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Iterator
@@ -18,7 +19,8 @@ from xml.etree.ElementTree import Element
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, parse
 
-from ..exceptions import UnreadableFileError
+from ..exceptions import LimitExceededError, UnreadableFileError
+from . import limits
 from . import normalize as nz
 from ._files import base_name, head, open_binary
 from .records import AwardRecord, OrgRef, ProcurementRecord, Rejected
@@ -58,25 +60,40 @@ def _text(el: Element | None, path: str) -> str:
 
 def read(path: Path) -> Iterator[ProcurementRecord | Rejected]:
     """The notice as one procurement (lots and results become awards)."""
+    cap = limits.current().file_bytes(FORMAT)
     with open_binary(path) as fh:
         try:
-            root = parse(fh, forbid_dtd=True).getroot()
-        except (ParseError, DefusedXmlException) as exc:
-            raise UnreadableFileError(path, f"not well-formed or unsafe XML: {exc}") from exc
+            # One byte past the cap is enough to refuse: a gzip bomb is not inflated further.
+            data = fh.read(cap + 1)
+        except (OSError, EOFError) as exc:
+            raise UnreadableFileError(path, f"cannot read: {exc}") from exc
+    limits.check_file_size(path, FORMAT, len(data))
+    try:
+        root = parse(io.BytesIO(data), forbid_dtd=True).getroot()
+    except (ParseError, DefusedXmlException) as exc:
+        raise UnreadableFileError(path, f"not well-formed or unsafe XML: {exc}") from exc
+    except RecursionError:
+        raise LimitExceededError(path, "XML nested too deeply to parse") from None
     kind = root.tag.rsplit("}", 1)[-1]
     if kind not in _ROOTS:
         raise UnreadableFileError(path, f"an eForms {kind} carries no procurement: not ingested")
-    try:
-        record = _notice(root, kind)
-        record.innovation.update(_hilma_statistics(path))
-        national = _hilma_national(root)
-        if national:
-            record.raw["hilma_national"] = national
-        yield record
-    except ValueError as exc:
-        yield Rejected(
-            base_name(path), str(exc), {"root": kind, "notice_id": _text(root, "cbc:ID")}
-        )
+    ident = {"root": kind, "notice_id": _text(root, "cbc:ID")[:256]}
+    result = limits.convert(base_name(path), ident, lambda _: _full_notice(root, kind, path))
+    yield (
+        result
+        if not isinstance(result, Rejected)
+        else Rejected(result.position, result.reason, ident)
+    )
+
+
+def _full_notice(root: Element, kind: str, path: Path) -> ProcurementRecord:
+    """The notice's procurement with Hilma's innovation answers and national fields."""
+    record = _notice(root, kind)
+    record.innovation.update(_hilma_statistics(path))
+    national = _hilma_national(root)
+    if national:
+        record.raw["hilma_national"] = national
+    return record
 
 
 #: Hilma's innovation questions, answered by the buyer (statistics of a notice fetched by the API).
@@ -111,7 +128,7 @@ def _hilma_statistics(path: Path) -> dict[str, Any]:
         return {}
     try:
         stats = json.loads(sidecar.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
+    except (OSError, ValueError, RecursionError):
         return {}
     return {
         f"hilma:{k}": stats[k] for k in _HILMA_INNOVATION if isinstance(stats, dict) and k in stats

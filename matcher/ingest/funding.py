@@ -8,10 +8,13 @@ many COVID-era business-development grants, a weaker signal: the year is kept fo
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from . import normalize as nz
 from ._files import csv_header, csv_rows
+from .limits import convert
 from .records import OrgRef, Rejected, SignalRecord
 
 FORMAT = "business-finland"
@@ -29,17 +32,26 @@ def sniff(path: Path) -> bool:
 
 def read(path: Path) -> Iterator[SignalRecord | Rejected]:
     """One signal per company, year and kind of funding with a positive amount."""
-    for n, row in enumerate(csv_rows(path, _COLUMNS), start=2):
-        yt = nz.ytunnus(row.get("Y-tunnus"))
-        year = (row.get("Myöntämisvuosi") or "").strip()
-        if not yt or not year.isdigit():
-            yield Rejected(f"line {n}", "invalid Y-tunnus or year", row)
+    for n, row in csv_rows(path, _COLUMNS, FORMAT):
+        if isinstance(row, Rejected):
+            yield row
             continue
-        org = OrgRef("FI-YTUNNUS", yt, nz.clean_text(row.get("Organisaatio")) or None,
-                     row.get("Y-tunnus"), "FI")  # fmt: skip
-        for column, kind in _KINDS.items():
-            amount = nz.parse_amount(row.get(column))
-            if amount:
-                yield SignalRecord(source=SOURCE, source_id=f"{yt}:{year}:{kind}", org=org,
-                                   kind=kind, year=int(year), value=amount,
-                                   raw={"row": n, "column": column, "value": row.get(column)})  # fmt: skip
+        result = convert(f"line {n}", row, partial(_signals, n=n))
+        yield from [result] if isinstance(result, Rejected) else result
+
+
+def _signals(row: dict[str, Any], n: int) -> list[SignalRecord]:
+    yt = nz.ytunnus(row.get("Y-tunnus"))
+    year = (row.get("Myöntämisvuosi") or "").strip()
+    if not yt or not year.isdigit() or len(year) != 4:
+        raise ValueError("invalid Y-tunnus or year")
+    org = OrgRef("FI-YTUNNUS", yt, nz.clean_text(row.get("Organisaatio")) or None,
+                 row.get("Y-tunnus"), "FI")  # fmt: skip
+    out = []
+    for column, kind in _KINDS.items():
+        amount = nz.parse_amount(row.get(column))
+        if amount:
+            out.append(SignalRecord(source=SOURCE, source_id=f"{yt}:{year}:{kind}", org=org,
+                                    kind=kind, year=int(year), value=amount,
+                                    raw={"row": n, "column": column, "value": row.get(column)}))  # fmt: skip
+    return out

@@ -5,14 +5,14 @@ Both describe the same procurements, keyed by notice id, so either file can come
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from ..exceptions import UnreadableFileError
 from . import normalize as nz
-from ._files import csv_header, csv_rows, head, open_binary
+from ._files import csv_header, csv_rows, head, load_json
+from .limits import convert
 from .records import AwardRecord, OrgRef, ProcurementRecord, Rejected
 
 SOURCE = "hilma2014"
@@ -41,18 +41,11 @@ def _buyer(name: str, business_id: str | None = None) -> OrgRef | None:
 
 def read_notices(path: Path) -> Iterator[ProcurementRecord | Rejected]:
     """Yield one procurement per parsed notice."""
-    with open_binary(path) as fh:
-        try:
-            items = json.load(fh)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise UnreadableFileError(path, f"invalid JSON: {exc}") from exc
+    items = load_json(path, NOTICES_FORMAT)
     if not isinstance(items, list):
         raise UnreadableFileError(path, "expected a JSON list of notices")
     for i, item in enumerate(items):
-        try:
-            yield _notice(item)
-        except (KeyError, TypeError, ValueError) as exc:
-            yield Rejected(position=f"[{i}]", reason=str(exc), raw=item)
+        yield convert(f"[{i}]", item, _notice)
 
 
 def _notice(item: dict[str, Any]) -> ProcurementRecord:
@@ -79,43 +72,46 @@ def _notice(item: dict[str, Any]) -> ProcurementRecord:
 
 def read_awards(path: Path) -> Iterator[ProcurementRecord | Rejected]:
     """Yield one procurement per notice with all its award rows as awards."""
-    reader = csv_rows(path, _AWARD_COLUMNS)
     grouped: dict[str, ProcurementRecord] = {}
-    for line_no, row in enumerate(reader, start=2):
-        try:
-            notice_id = row["notice_id"].strip()
-            winner = nz.clean_text(row.get("winner_name"))
-            if not notice_id or not winner:
-                raise ValueError("missing notice_id or winner_name")
-            if None in row:
-                raise ValueError("row has more fields than the header")
-            rec = grouped.get(notice_id)
-            if rec is None:
-                rec = grouped[notice_id] = ProcurementRecord(
-                    source=SOURCE,
-                    source_id=notice_id,
-                    title=nz.clean_text(row["title"]),
-                    buyer=_buyer(nz.clean_text(row["buyer"])),
-                    cpv_main=nz.cpv_code(row["cpv_main"]),
-                    currency="EUR",
-                    raw={"award_rows": []},
-                )
-            rec.raw["award_rows"].append(row)
-            rec.awards.append(
-                AwardRecord(
-                    supplier=_supplier(winner, row.get("winner_business_id")),
-                    lot=nz.clean_text(row.get("lot")),
-                    value=nz.parse_amount(row.get("value_eur")),
-                    currency="EUR",
-                    date=nz.parse_date(row.get("award_date")),
-                    n_tenders=int(row["n_offers"])
-                    if (row.get("n_offers") or "").isdigit()
-                    else None,
-                )
-            )
-        except (KeyError, ValueError) as exc:
-            yield Rejected(position=f"line {line_no}", reason=str(exc), raw=row)
+    for line_no, row in csv_rows(path, _AWARD_COLUMNS, AWARDS_FORMAT):
+        if isinstance(row, Rejected):
+            yield row
+            continue
+        result = convert(f"line {line_no}", row, lambda r: _award_row(r, grouped))
+        if isinstance(result, Rejected):
+            yield result
     yield from grouped.values()
+
+
+def _award_row(row: dict[str, Any], grouped: dict[str, ProcurementRecord]) -> None:
+    """Add one award row to its notice's procurement in ``grouped``."""
+    if None in row:
+        raise ValueError("row has more fields than the header")
+    notice_id = row["notice_id"].strip()
+    winner = nz.clean_text(row.get("winner_name"))
+    if not notice_id or not winner:
+        raise ValueError("missing notice_id or winner_name")
+    award = AwardRecord(
+        supplier=_supplier(winner, row.get("winner_business_id")),
+        lot=nz.clean_text(row.get("lot")),
+        value=nz.parse_amount(row.get("value_eur")),
+        currency="EUR",
+        date=nz.parse_date(row.get("award_date")),
+        n_tenders=int(row["n_offers"]) if (row.get("n_offers") or "").isdigit() else None,
+    )
+    rec = grouped.get(notice_id)
+    if rec is None:
+        rec = grouped[notice_id] = ProcurementRecord(
+            source=SOURCE,
+            source_id=notice_id,
+            title=nz.clean_text(row["title"]),
+            buyer=_buyer(nz.clean_text(row["buyer"])),
+            cpv_main=nz.cpv_code(row["cpv_main"]),
+            currency="EUR",
+            raw={"award_rows": []},
+        )
+    rec.raw["award_rows"].append(row)
+    rec.awards.append(award)
 
 
 def _supplier(name: str, business_id: str | None) -> OrgRef:

@@ -16,9 +16,11 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from . import normalize as nz
 from ._files import csv_header, csv_rows
+from .limits import convert
 from .records import OrgRef, ProcurementRecord, Rejected
 
 __all__ = ["FORMAT", "SOURCE", "municipality_bid", "read", "sniff"]
@@ -84,17 +86,23 @@ def _buyer(name: str) -> OrgRef:
 
 def read(path: Path) -> Iterator[ProcurementRecord | Rejected]:
     """One procurement (a notice without CPV, value or winner) per listing row."""
-    for n, row in enumerate(csv_rows(path, _COLUMNS), start=2):
-        title = nz.clean_text(row.get("title"))
-        buyer = nz.clean_text(row.get("buyer"))
-        if not title or not buyer:
-            yield Rejected(f"line {n}", "missing title or buyer", row)
+    for n, row in csv_rows(path, _COLUMNS, FORMAT):
+        if isinstance(row, Rejected):
+            yield row
             continue
-        published = (row.get("published") or "").strip()
-        # The listing has no notice id: buyer, title and publication time identify a row.
-        key = hashlib.sha1(f"{buyer}|{title}|{published}".encode()).hexdigest()[:20]
-        yield ProcurementRecord(
-            source=SOURCE, source_id=key, title=title, buyer=_buyer(buyer),
-            date=nz.parse_date(published), procedure=nz.clean_text(row.get("notice_type")) or None,
-            currency="EUR", raw=dict(row),
-        )  # fmt: skip
+        yield convert(f"line {n}", row, _record)
+
+
+def _record(row: dict[str, Any]) -> ProcurementRecord:
+    title = nz.clean_text(row.get("title"))
+    buyer = nz.clean_text(row.get("buyer"))
+    if not title or not buyer:
+        raise ValueError("missing title or buyer")
+    published = (row.get("published") or "").strip()
+    # The listing has no notice id: buyer, title and publication time identify a row.
+    key = hashlib.sha1(f"{buyer}|{title}|{published}".encode()).hexdigest()[:20]
+    return ProcurementRecord(
+        source=SOURCE, source_id=key, title=title, buyer=_buyer(buyer),
+        date=nz.parse_date(published), procedure=nz.clean_text(row.get("notice_type")) or None,
+        currency="EUR", raw=dict(row),
+    )  # fmt: skip

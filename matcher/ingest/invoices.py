@@ -13,12 +13,14 @@ import csv
 import re
 from collections.abc import Iterator
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
+from typing import Any
 
 from ..exceptions import UnreadableFileError
 from . import normalize as nz
 from ._files import base_name, csv_header, csv_rows
+from .limits import convert
 from .records import OrgRef, PurchaseRecord, Rejected
 
 RAW_FORMAT = "invoices-fi-raw"
@@ -98,47 +100,57 @@ def _osta_date(raw: str) -> date | None:
 def read_raw(path: Path) -> Iterator[PurchaseRecord | Rejected]:
     """Rows of a raw town ledger export."""
     buyer = _buyer_from_filename(path)
-    for n, row in enumerate(csv_rows(path, _RAW), start=2):
-        row = {k.strip(): (v or "").strip() for k, v in row.items() if k is not None}
-        try:
-            supplier = _supplier(
-                row.get("Toimittajan nimi", ""), row.get("Toimittaja Y-tun/sotu", "")
-            )
-            if supplier is None:
-                yield Rejected(f"line {n}", "natural person: not stored", _PERSON)
-                continue
-            yield PurchaseRecord(
-                source=SOURCE, source_id=f"{buyer.value}:{row.get('Docid') or row.get('Tositenumero')}:{n}",
-                buyer=buyer, supplier=supplier, amount=nz.parse_amount(row.get("Tot eurot")),
-                date=nz.parse_date(row.get("Tositepvm")),
-                buying_unit=" ".join(x for x in (row.get("Kp"), row.get("KP:n nimi")) if x) or None,
-                account_code=row.get("Tili") or None, account_name=row.get("Tilin nimi") or None,
-                raw=row,
-            )  # fmt: skip
-        except ValueError as exc:
-            yield Rejected(f"line {n}", str(exc), row)
+    for n, row in csv_rows(path, _RAW, RAW_FORMAT):
+        if isinstance(row, Rejected):
+            yield row
+            continue
+        yield convert(f"line {n}", row, partial(_raw_row, buyer=buyer, n=n))
+
+
+def _clean(row: dict[str, Any]) -> dict[str, str]:
+    """The row's named fields stripped (a ragged row's extra values, under ``None``, dropped)."""
+    return {k.strip(): (v or "").strip() if isinstance(v, str) else "" for k, v in row.items()
+            if k is not None}  # fmt: skip
+
+
+def _raw_row(row: dict[str, Any], buyer: OrgRef, n: int) -> PurchaseRecord | Rejected:
+    row = _clean(row)
+    supplier = _supplier(row.get("Toimittajan nimi", ""), row.get("Toimittaja Y-tun/sotu", ""))
+    if supplier is None:
+        return Rejected(f"line {n}", "natural person: not stored", _PERSON)
+    return PurchaseRecord(
+        source=SOURCE, source_id=f"{buyer.value}:{row.get('Docid') or row.get('Tositenumero')}:{n}",
+        buyer=buyer, supplier=supplier, amount=nz.parse_amount(row.get("Tot eurot")),
+        date=nz.parse_date(row.get("Tositepvm")),
+        buying_unit=" ".join(x for x in (row.get("Kp"), row.get("KP:n nimi")) if x) or None,
+        account_code=row.get("Tili") or None, account_name=row.get("Tilin nimi") or None,
+        raw=row,
+    )  # fmt: skip
 
 
 def read_osta(path: Path) -> Iterator[PurchaseRecord | Rejected]:
     """Rows in the osta-normalised layout (the buyer is named on every row)."""
-    for n, row in enumerate(csv_rows(path, _OSTA), start=2):
-        row = {k.strip(): (v or "").strip() for k, v in row.items() if k is not None}
-        try:
-            bid = nz.ytunnus(row.get("org_bid"))
-            if not bid:
-                raise ValueError(f"invalid buyer id {row.get('org_bid')!r}")
-            supplier = _supplier(row.get("suppl_name", ""), row.get("suppl_id", ""))
-            if supplier is None:
-                yield Rejected(f"line {n}", "natural person: not stored", _PERSON)
-                continue
-            yield PurchaseRecord(
-                source=SOURCE, source_id=f"{bid}:{row.get('voucher')}:{row.get('')}",
-                buyer=OrgRef("FI-YTUNNUS", bid, row.get("org_name") or None, row.get("org_bid"), "FI"),
-                supplier=supplier, amount=nz.parse_amount(row.get("price_ex_vat")),
-                date=_osta_date(row.get("date", "")),
-                buying_unit=row.get("org_name") or None,
-                account_code=row.get("account_number") or None,
-                account_name=row.get("account_name") or None, raw=row,
-            )  # fmt: skip
-        except ValueError as exc:
-            yield Rejected(f"line {n}", str(exc), row)
+    for n, row in csv_rows(path, _OSTA, OSTA_FORMAT):
+        if isinstance(row, Rejected):
+            yield row
+            continue
+        yield convert(f"line {n}", row, partial(_osta_row, n=n))
+
+
+def _osta_row(row: dict[str, Any], n: int) -> PurchaseRecord | Rejected:
+    row = _clean(row)
+    bid = nz.ytunnus(row.get("org_bid"))
+    if not bid:
+        raise ValueError(f"invalid buyer id {row.get('org_bid')!r}"[:300])
+    supplier = _supplier(row.get("suppl_name", ""), row.get("suppl_id", ""))
+    if supplier is None:
+        return Rejected(f"line {n}", "natural person: not stored", _PERSON)
+    return PurchaseRecord(
+        source=SOURCE, source_id=f"{bid}:{row.get('voucher')}:{row.get('')}",
+        buyer=OrgRef("FI-YTUNNUS", bid, row.get("org_name") or None, row.get("org_bid"), "FI"),
+        supplier=supplier, amount=nz.parse_amount(row.get("price_ex_vat")),
+        date=_osta_date(row.get("date", "")),
+        buying_unit=row.get("org_name") or None,
+        account_code=row.get("account_number") or None,
+        account_name=row.get("account_name") or None, raw=row,
+    )  # fmt: skip

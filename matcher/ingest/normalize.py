@@ -6,6 +6,7 @@ keep the raw value alongside.
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime
 
@@ -60,7 +61,7 @@ def parse_amount(raw: object) -> float | None:
             value = float(text)
         except ValueError:
             return None
-    if value != value or value <= 0:  # NaN or non-positive
+    if not math.isfinite(value) or value <= 0:  # NaN, infinite or non-positive
         return None
     return value
 

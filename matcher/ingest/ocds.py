@@ -19,7 +19,8 @@ import ocdsmerge
 
 from ..exceptions import UnreadableFileError
 from . import normalize as nz
-from ._files import base_name, head, read_text
+from ._files import base_name, head, load_json, open_binary, read_text
+from .limits import check_file_size, convert, preview
 from .records import AwardRecord, OrgRef, ProcurementRecord, Rejected
 
 FORMAT = "ocds"
@@ -43,8 +44,8 @@ def sniff(path: Path) -> bool:
     if path.stat().st_size > _FULL_SNIFF_BYTES or base_name(path).endswith((".jsonl", ".ndjson")):
         return False
     try:
-        doc = json.loads(read_text(path))
-    except (json.JSONDecodeError, UnreadableFileError):
+        doc = json.loads(read_text(path, FORMAT))
+    except (json.JSONDecodeError, RecursionError, UnreadableFileError):
         return False
     return isinstance(doc, dict) and "ocid" in doc and "tag" in doc
 
@@ -55,19 +56,26 @@ def _merger() -> ocdsmerge.Merger:
 
 
 def _documents(path: Path) -> Iterator[tuple[str, Any]]:
-    text = read_text(path)
     if base_name(path).endswith((".jsonl", ".ndjson")):
-        for n, line in enumerate(text.splitlines(), start=1):
-            if line.strip():
-                try:
-                    yield f"line {n}", json.loads(line)
-                except json.JSONDecodeError as exc:
-                    yield f"line {n}", Rejected(f"line {n}", f"invalid JSON: {exc}", line)
+        yield from _lines(path)
         return
-    try:
-        yield "", json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UnreadableFileError(path, f"invalid JSON: {exc}") from exc
+    yield "", load_json(path, FORMAT)
+
+
+def _lines(path: Path) -> Iterator[tuple[str, Any]]:
+    """Documents of a JSON Lines file, streamed; a bad line is quarantined, the rest read on."""
+    size = 0
+    with open_binary(path) as fh:
+        for n, raw in enumerate(fh, start=1):
+            size += len(raw)
+            check_file_size(path, FORMAT, size)
+            if not raw.strip():
+                continue
+            try:
+                yield f"line {n}", json.loads(raw.decode("utf-8-sig" if n == 1 else "utf-8"))
+            except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+                reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+                yield f"line {n}", Rejected(f"line {n}", f"invalid JSON: {reason}", None)
 
 
 def read(path: Path) -> Iterator[ProcurementRecord | Rejected]:
@@ -84,34 +92,44 @@ def read(path: Path) -> Iterator[ProcurementRecord | Rejected]:
             if isinstance(item, Rejected):
                 yield item
                 continue
-            ocid = item["ocid"]
-            releases[ocid].extend(item["releases"])
+            ocid, rels = item["ocid"], item["releases"]
+            if not isinstance(ocid, str) or not ocid.strip():
+                yield Rejected(pos, "ocid is not a non-empty string", preview(ocid))
+                continue
+            releases[ocid].extend(r for r in rels if isinstance(r, dict))
             positions.setdefault(ocid, pos)
     if not found:
         raise UnreadableFileError(path, "no OCDS releases or records found")
     for ocid, rels in releases.items():
-        try:
-            yield to_record(ocid, rels)
-        except (KeyError, TypeError, ValueError) as exc:
-            yield Rejected(positions[ocid], str(exc), {"ocid": ocid, "releases": rels})
+        yield convert(positions[ocid], {"ocid": ocid, "releases": rels},
+                      lambda item: to_record(item["ocid"], item["releases"]))  # fmt: skip
 
 
-def _items(doc: Any, where: str) -> Iterator[tuple[str, dict[str, Any] | Rejected]]:
+#: Lists of lists deeper than this are not a package shape: quarantined, not followed.
+_MAX_LIST_NESTING = 3
+
+
+def _items(
+    doc: Any, where: str, nesting: int = 0
+) -> Iterator[tuple[str, dict[str, Any] | Rejected]]:
     """Flatten packages, records and releases into ``{"ocid", "releases"}`` items."""
     prefix = f"{where} " if where else ""
-    if isinstance(doc, list):
+    if isinstance(doc, list) and nesting < _MAX_LIST_NESTING:
         for i, sub in enumerate(doc):
-            yield from _items(sub, f"{prefix}[{i}]")
+            yield from _items(sub, f"{prefix}[{i}]", nesting + 1)
         return
     if not isinstance(doc, dict):
-        yield prefix or "document", Rejected(prefix or "document", "not a JSON object", doc)
+        yield (
+            prefix or "document",
+            Rejected(prefix or "document", "not a JSON object", preview(doc)),
+        )
         return
     if isinstance(doc.get("releases"), list) and "ocid" not in doc and "compiledRelease" not in doc:
         for i, rel in enumerate(doc["releases"]):
-            yield from _items(rel, f"{prefix}releases[{i}]")
+            yield from _items(rel, f"{prefix}releases[{i}]", _MAX_LIST_NESTING)
     elif isinstance(doc.get("records"), list):
         for i, rec in enumerate(doc["records"]):
-            yield from _items(rec, f"{prefix}records[{i}]")
+            yield from _items(rec, f"{prefix}records[{i}]", _MAX_LIST_NESTING)
     elif "compiledRelease" in doc or ("releases" in doc and "ocid" in doc):
         yield prefix + "record", _record_item(doc, prefix + "record")
     elif "ocid" in doc and "tag" in doc:
@@ -119,20 +137,23 @@ def _items(doc: Any, where: str) -> Iterator[tuple[str, dict[str, Any] | Rejecte
     else:
         yield (
             prefix or "document",
-            Rejected(prefix or "document", "neither release nor record", doc),
+            Rejected(prefix or "document", "neither release nor record", preview(doc)),
         )
 
 
 def _record_item(doc: dict[str, Any], pos: str) -> dict[str, Any] | Rejected:
     # A record's releases may be links ({url, date, tag}) rather than full releases; then the
     # publisher's compiledRelease is the only content we have.
-    full = [r for r in doc.get("releases") or [] if isinstance(r, dict) and "ocid" in r]
+    rels = doc.get("releases")
+    full = (
+        [r for r in rels if isinstance(r, dict) and "ocid" in r] if isinstance(rels, list) else []
+    )
     compiled = doc.get("compiledRelease")
     if full:
         return {"ocid": full[0]["ocid"], "releases": full}
     if isinstance(compiled, dict) and compiled.get("ocid"):
         return {"ocid": compiled["ocid"], "releases": [compiled]}
-    return Rejected(pos, "record has neither full releases nor a compiledRelease", doc)
+    return Rejected(pos, "record has neither full releases nor a compiledRelease", preview(doc))
 
 
 def _scrub(value: Any) -> Any:

@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from . import normalize as nz
 from ._files import csv_header, csv_rows
+from .limits import convert
 from .records import OrgRef, Rejected, SupplierProfileRecord
 
 FORMAT = "profiles"
@@ -38,23 +40,25 @@ def _org(raw_id: str, name: str, scheme: str | None, country: str | None) -> Org
 
 def read(path: Path) -> Iterator[SupplierProfileRecord | Rejected]:
     """Yield one profile per row; rows without id or name are rejected."""
-    reader = csv_rows(path, REQUIRED)
-    for line_no, row in enumerate(reader, start=2):
-        raw_id = (row.get("id") or "").strip()
-        name = nz.clean_text(row.get("name"))
-        if not raw_id or not name:
-            yield Rejected(f"line {line_no}", "missing id or name", row)
-            continue
-        codes = [c.strip() for c in re.split(r"[;|]", row.get("industry_codes") or "") if c.strip()]
-        scheme = (row.get("id_scheme") or "").strip() or None
-        country = (row.get("country") or "").strip().upper() or None
-        yield SupplierProfileRecord(
-            source=FORMAT,
-            org=_org(raw_id, name, scheme, country),
-            description=nz.clean_text(row.get("description")) or None,
-            industry_codes=codes,
-            region=(row.get("region") or "").strip() or None,
-            website=(row.get("website") or "").strip() or None,
-            registration_date=nz.parse_date(row.get("registration_date")),
-            raw=row,
-        )
+    for line_no, row in csv_rows(path, REQUIRED, FORMAT):
+        yield row if isinstance(row, Rejected) else convert(f"line {line_no}", row, _profile)
+
+
+def _profile(row: dict[str, Any]) -> SupplierProfileRecord:
+    raw_id = (row.get("id") or "").strip()
+    name = nz.clean_text(row.get("name"))
+    if not raw_id or not name:
+        raise ValueError("missing id or name")
+    codes = [c.strip() for c in re.split(r"[;|]", row.get("industry_codes") or "") if c.strip()]
+    scheme = (row.get("id_scheme") or "").strip() or None
+    country = (row.get("country") or "").strip().upper() or None
+    return SupplierProfileRecord(
+        source=FORMAT,
+        org=_org(raw_id, name, scheme, country),
+        description=nz.clean_text(row.get("description")) or None,
+        industry_codes=codes,
+        region=(row.get("region") or "").strip() or None,
+        website=(row.get("website") or "").strip() or None,
+        registration_date=nz.parse_date(row.get("registration_date")),
+        raw=row,
+    )

@@ -7,14 +7,17 @@ be understood is quarantined in ``rejected_records`` and the file goes on.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 
-from ..exceptions import UnreadableFileError
+from ..exceptions import InnomatchError, LimitExceededError, UnreadableFileError
+from ..settings import get_settings
 from ..store.db import session_scope
 from ..store.models import IngestRun
-from .formats import detect, get_reader
+from .formats import Reader, detect, get_reader
+from .limits import IngestLimits, check_file_size, current, screen, use_limits
+from .records import Record
 from .writer import FileIngest, FileReport
 
 __all__ = ["FileReport", "ingest_file", "ingest_paths"]
@@ -23,7 +26,11 @@ log = logging.getLogger(__name__)
 
 
 def ingest_file(
-    url: str, path: Path, fmt: str | None = None, progress: Callable[[int], None] | None = None
+    url: str,
+    path: Path,
+    fmt: str | None = None,
+    progress: Callable[[int], None] | None = None,
+    limits: IngestLimits | None = None,
 ) -> FileReport:
     """Ingest one file into the store at ``url`` in a single transaction.
 
@@ -32,10 +39,45 @@ def ingest_file(
         path: The file to read.
         fmt: Force a format by name instead of detecting it.
         progress: Called with the number of records read so far, every 500 records.
+        limits: Ingest limits (default: those of the settings).
 
     Raises:
-        UnreadableFileError: if the file cannot be read at all; nothing of it is stored.
+        UnreadableFileError: if the file cannot be read at all, or passes a limit
+            (``LimitExceededError``); nothing of it is stored.
     """
+    with use_limits(limits or IngestLimits.from_settings(get_settings())):
+        return _ingest_file(url, path, fmt, progress)
+
+
+def _records(reader: Reader, path: Path) -> Iterator[Record]:
+    """The reader's records, each screened against the limits, at most ``max_records`` of them.
+
+    Raises:
+        LimitExceededError: past ``max_records``.
+        UnreadableFileError: if the reader fails on the file itself (a last guard: readers
+            quarantine bad elements themselves).
+    """
+    check_file_size(path, reader.name, path.stat().st_size if path.is_file() else 0)
+    cap = current().max_records
+    try:
+        for n, rec in enumerate(reader.read(path), start=1):
+            if n > cap:
+                raise LimitExceededError(
+                    path, f"more than {cap} records (INGEST_MAX_RECORDS); split the file"
+                )
+            yield screen(rec)
+    except (InnomatchError, MemoryError):
+        raise
+    except RecursionError:
+        raise LimitExceededError(path, "nested too deeply to read") from None
+    except Exception as exc:  # noqa: BLE001  # a reader bug must not end the batch with a traceback
+        log.exception("reader %s failed on %s", reader.name, path)
+        raise UnreadableFileError(path, f"cannot read ({type(exc).__name__}: {exc})") from exc
+
+
+def _ingest_file(
+    url: str, path: Path, fmt: str | None, progress: Callable[[int], None] | None
+) -> FileReport:
     reader = get_reader(fmt) if fmt else detect(path)
     with session_scope(url) as s:
         run = IngestRun(path=str(path), format=reader.name, status="running")
@@ -47,7 +89,7 @@ def ingest_file(
             job = FileIngest(session, reader, path, run_id)
             # No autoflush: lookups would otherwise flush pending rows one small batch at a time.
             with session.no_autoflush:
-                for rec in reader.read(path):
+                for rec in _records(reader, path):
                     job.add(rec)
                     if progress and job.report.read % 500 == 0:
                         progress(job.report.read)
@@ -76,6 +118,7 @@ def ingest_paths(
     fmt: str | None = None,
     on_file: Callable[[FileReport], None] | None = None,
     progress_factory: Callable[[Path], Callable[[int], None] | None] | None = None,
+    limits: IngestLimits | None = None,
 ) -> list[FileReport]:
     """Ingest every file (folders expanded); an unreadable file is reported and skipped.
 
@@ -88,7 +131,7 @@ def ingest_paths(
     for path in expand(list(paths)):
         try:
             report = ingest_file(
-                url, path, fmt, progress_factory(path) if progress_factory else None
+                url, path, fmt, progress_factory(path) if progress_factory else None, limits
             )
         except UnreadableFileError as exc:
             report = FileReport(str(path), fmt or "?", error=exc.reason)

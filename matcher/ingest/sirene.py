@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from . import normalize as nz
 from ._files import csv_header, csv_rows
+from .limits import convert
 from .records import OrgRef, Rejected, SupplierProfileRecord
 
 CATEGORIES_FORMAT = "sirene-categories"
@@ -41,26 +43,32 @@ def _org(raw: str) -> OrgRef | None:
 
 def read_categories(path: Path) -> Iterator[SupplierProfileRecord | Rejected]:
     """One record per company: its size class."""
-    for line_no, row in enumerate(csv_rows(path, _CATEGORY_COLUMNS), start=2):
-        org = _org(row["siren"].strip())
-        category = (row.get("categorieEntreprise") or "").strip()
-        if org is None or category not in ("PME", "ETI", "GE"):
-            yield Rejected(f"line {line_no}", "invalid SIREN or unknown categorieEntreprise", row)
-            continue
-        yield SupplierProfileRecord(source=CATEGORIES_FORMAT, org=org, size_class=category, raw=row)
+    for line_no, row in csv_rows(path, _CATEGORY_COLUMNS, CATEGORIES_FORMAT):
+        yield row if isinstance(row, Rejected) else convert(f"line {line_no}", row, _category)
+
+
+def _category(row: dict[str, Any]) -> SupplierProfileRecord:
+    org = _org((row.get("siren") or "").strip())
+    category = (row.get("categorieEntreprise") or "").strip()
+    if org is None or category not in ("PME", "ETI", "GE"):
+        raise ValueError("invalid SIREN or unknown categorieEntreprise")
+    return SupplierProfileRecord(source=CATEGORIES_FORMAT, org=org, size_class=category, raw=row)
 
 
 def read_establishments(path: Path) -> Iterator[SupplierProfileRecord | Rejected]:
     """One record per establishment: NAF activity code and département as region."""
-    for line_no, row in enumerate(csv_rows(path, _ESTABLISHMENT_COLUMNS), start=2):
-        org = _org(row["siren"].strip())
-        naf = (row.get("activitePrincipaleEtablissement") or "").strip()
-        postcode = (row.get("codePostalEtablissement") or "").strip()
-        if org is None:
-            yield Rejected(f"line {line_no}", "invalid SIREN", row)
-            continue
-        yield SupplierProfileRecord(
-            source=ESTABLISHMENTS_FORMAT, org=org,
-            industry_codes=[f"NAF:{naf}"] if naf else [],
-            region=f"FR-D{postcode[:2]}" if postcode[:2].isdigit() else None, raw=row,
-        )  # fmt: skip
+    for line_no, row in csv_rows(path, _ESTABLISHMENT_COLUMNS, ESTABLISHMENTS_FORMAT):
+        yield row if isinstance(row, Rejected) else convert(f"line {line_no}", row, _establishment)
+
+
+def _establishment(row: dict[str, Any]) -> SupplierProfileRecord:
+    org = _org((row.get("siren") or "").strip())
+    naf = (row.get("activitePrincipaleEtablissement") or "").strip()
+    postcode = (row.get("codePostalEtablissement") or "").strip()
+    if org is None:
+        raise ValueError("invalid SIREN")
+    return SupplierProfileRecord(
+        source=ESTABLISHMENTS_FORMAT, org=org,
+        industry_codes=[f"NAF:{naf}"] if naf else [],
+        region=f"FR-D{postcode[:2]}" if postcode[:2].isdigit() else None, raw=row,
+    )  # fmt: skip

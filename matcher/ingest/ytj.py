@@ -8,15 +8,14 @@ registration date. Sole traders (toiminimi) are people: they are skipped and not
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..exceptions import UnreadableFileError
 from ..vocab.regions import fi_municipality_region
 from . import normalize as nz
-from ._files import head, read_text
+from ._files import head, load_json
+from .limits import convert, preview
 from .records import OrgRef, Rejected, SupplierProfileRecord
 
 FORMAT = "ytj"
@@ -24,6 +23,7 @@ FORMAT = "ytj"
 _PERSON_FORMS = {"26"}
 _FI, _SV, _EN = "1", "2", "3"
 _PERSON = {"redacted": "natural person; nothing stored"}
+_MAX_NESTING = 3
 
 
 def sniff(path: Path) -> bool:
@@ -46,32 +46,45 @@ def _current(items: list[dict[str, Any]]) -> dict[str, Any] | None:
     return live[0] if live else None
 
 
-def _responses(doc: Any) -> Iterator[dict[str, Any]]:
+def _responses(doc: Any, nesting: int = 0) -> Iterator[dict[str, Any]]:
+    # A cache maps business ids to responses, a list holds responses: two levels at most.
+    if nesting > _MAX_NESTING:
+        return
     if isinstance(doc, list):
         for d in doc:
-            yield from _responses(d)
+            yield from _responses(d, nesting + 1)
     elif isinstance(doc, dict) and "companies" in doc:
         yield doc
     elif isinstance(doc, dict):
         for d in doc.values():
-            yield from _responses(d)
+            yield from _responses(d, nesting + 1)
+
+
+def _companies(doc: Any) -> Iterator[tuple[str, Any]]:
+    """(position, company) of every response; a ``companies`` that is not a list is one bad item."""
+    n = 0
+    for r, response in enumerate(_responses(doc)):
+        companies = response.get("companies") or []
+        if not isinstance(companies, list):
+            yield f"response {r} companies", companies
+            continue
+        for company in companies:
+            yield f"companies[{n}]", company
+            n += 1
 
 
 def read(path: Path) -> Iterator[SupplierProfileRecord | Rejected]:
-    """One profile per company in the file."""
-    try:
-        doc = json.loads(read_text(path))
-    except json.JSONDecodeError as exc:
-        raise UnreadableFileError(path, f"invalid JSON: {exc}") from exc
-    for i, company in enumerate(c for r in _responses(doc) for c in r.get("companies") or []):
-        try:
-            profile = _profile(company)
-            if profile is None:
-                yield Rejected(f"companies[{i}]", "sole trader (a person): not stored", _PERSON)
-            else:
-                yield profile
-        except (KeyError, TypeError, ValueError) as exc:
-            yield Rejected(f"companies[{i}]", str(exc), {"businessId": company.get("businessId")})
+    """One profile per company in the file; any company of the wrong shape is quarantined."""
+    for position, company in _companies(load_json(path, FORMAT)):
+        result = convert(position, company, _profile)
+        if result is None:
+            yield Rejected(position, "sole trader (a person): not stored", _PERSON)
+        elif isinstance(result, Rejected):
+            # Keep only the business id of a company that failed: the rest may name a person.
+            bid = company.get("businessId") if isinstance(company, dict) else None
+            yield Rejected(result.position, result.reason, {"businessId": preview(bid)})
+        else:
+            yield result
 
 
 def _profile(c: dict[str, Any]) -> SupplierProfileRecord | None:

@@ -1,0 +1,183 @@
+"""Who may call what: every route of the app's route table x five identities, with the status
+each must get. A route added without a rule here fails ``test_every_route_has_a_rule``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from api.main import create_app
+from matcher import broker
+from matcher.broker.accounts import create_user
+from matcher.cli.users import demo_accounts
+from matcher.embed import Embedder
+from matcher.index import MatchIndex
+from matcher.service import Matcher
+from matcher.settings import Settings
+from matcher.store.broker_models import User
+from matcher.store.db import session_scope
+
+WHO = ("anonymous", "buyer_a", "buyer_b", "broker_region", "broker_other")
+EMAILS = {"buyer_a": "vantaa@demo.invalid", "buyer_b": "oulu@demo.invalid",
+          "broker_region": "broker@demo.invalid", "broker_other": "broker-aland@x.invalid"}  # fmt: skip
+NEED = {"title": "Koulujen siivouspalvelut", "region": "FI1B1",
+        "description": "Peruskoulujen tilojen päivittäinen siivous"}  # fmt: skip
+#: Buyer B's need, close to buyer A's: the two make a cluster (in which each sees only its own).
+NEED_B = {"title": "Koulujen siivous", "region": "FI1D9",
+          "description": "Koulujen ja päiväkotien tilojen päivittäinen siivous"}  # fmt: skip
+
+#: (method, path) -> statuses for (anonymous, buyer A, buyer B, broker of A's region, broker of
+#: another region). Buyer A owns the need (in FI1B1; broker_region covers FI1); a cluster is
+#: seen by everyone with a member in it (buyer B's need is in A's cluster).
+RULES: dict[tuple[str, str], tuple[int, int, int, int, int]] = {
+    # Public analyses: open to everyone.
+    ("GET", "/v1/health"): (200, 200, 200, 200, 200),
+    ("GET", "/v1/methods"): (200, 200, 200, 200, 200),
+    ("GET", "/v1/stats/innovation"): (200, 200, 200, 200, 200),
+    ("GET", "/v1/stats/innovation.png"): (200, 200, 200, 200, 200),
+    ("GET", "/v1/suppliers/{key}"): (200, 200, 200, 200, 200),
+    ("GET", "/v1/procurements/{procurement_id}"): (200, 200, 200, 200, 200),
+    ("POST", "/v1/match"): (200, 200, 200, 200, 200),
+    ("POST", "/v1/cpv/suggest"): (200, 200, 200, 200, 200),
+    # Sign-in (a wrong password here) and account routes.
+    ("POST", "/v1/auth/login"): (401, 401, 401, 401, 401),
+    ("POST", "/v1/auth/logout"): (401, 204, 204, 204, 204),
+    ("POST", "/v1/auth/api-key"): (401, 200, 200, 200, 200),
+    ("GET", "/v1/me"): (401, 200, 200, 200, 200),
+    # Needs: a buyer sees its own, a broker its region's.
+    ("GET", "/v1/needs"): (401, 200, 200, 200, 200),
+    ("POST", "/v1/needs"): (401, 201, 201, 201, 403),
+    ("GET", "/v1/needs/{need_id}"): (401, 200, 403, 200, 403),
+    ("PATCH", "/v1/needs/{need_id}"): (401, 200, 403, 200, 403),
+    ("GET", "/v1/needs/{need_id}/shortlist"): (401, 200, 403, 200, 403),
+    ("GET", "/v1/needs/{need_id}/shortlist.csv"): (401, 200, 403, 200, 403),
+    ("PUT", "/v1/needs/{need_id}/shortlist/{supplier_id}"): (401, 200, 403, 200, 403),
+    ("DELETE", "/v1/needs/{need_id}/shortlist/{supplier_id}"): (401, 204, 403, 204, 403),
+    ("GET", "/v1/needs/{need_id}/market"): (401, 200, 403, 200, 403),
+    ("GET", "/v1/clusters"): (401, 200, 200, 200, 200),
+    ("GET", "/v1/clusters/{cluster_id}"): (401, 200, 200, 200, 403),
+    ("GET", "/v1/clusters/{cluster_id}/shortlist"): (401, 200, 200, 200, 403),
+    ("GET", "/v1/clusters/{cluster_id}/market"): (401, 200, 200, 200, 403),
+    # Pages: signed out, a page that needs an account redirects to the sign-in form (303).
+    ("GET", "/"): (200, 200, 200, 200, 200),
+    ("GET", "/login"): (200, 200, 200, 200, 200),
+    ("POST", "/login"): (403, 403, 403, 403, 403),  # no CSRF token in these requests
+    ("POST", "/logout"): (403, 403, 403, 403, 403),
+    ("GET", "/board"): (303, 200, 200, 200, 200),
+    ("GET", "/needs/new"): (303, 200, 200, 200, 200),
+    ("POST", "/needs/new"): (303, 403, 403, 403, 403),
+    ("GET", "/needs/{need_id}"): (303, 200, 403, 200, 403),
+    ("GET", "/needs/{need_id}/edit"): (303, 200, 403, 200, 403),
+    ("POST", "/needs/{need_id}/edit"): (303, 403, 403, 403, 403),
+    ("POST", "/needs/{need_id}/close"): (303, 403, 403, 403, 403),
+    ("POST", "/needs/{need_id}/mark"): (303, 403, 403, 403, 403),
+    ("GET", "/clusters/{cluster_id}"): (303, 200, 200, 200, 403),
+}
+#: Routes served outside the route table's rules: FastAPI's own documentation.
+_FRAMEWORK = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
+
+
+def _routes(app: Any) -> set[tuple[str, str]]:
+    """(method, path) of every route in the app's route table, included routers walked."""
+    return {(m, path) for path, route in _walk(app.routes, "") if path not in _FRAMEWORK
+            for m in (route.methods or set()) - {"HEAD"}}  # fmt: skip
+
+
+def _walk(routes: list[Any], prefix: str) -> Iterator[tuple[str, APIRoute]]:
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield prefix + route.path, route
+        elif hasattr(route, "original_router"):  # FastAPI's included router
+            yield from _walk(route.original_router.routes, prefix + route.include_context.prefix)
+
+
+@pytest.fixture(scope="module")
+def matrix_app(
+    broker_settings: Settings, demo_index: MatchIndex, embedder: Embedder
+) -> Iterator[tuple[TestClient, dict[str, Any]]]:
+    """The app, limits off, with a need of buyer A and the ids the paths take."""
+    demo_accounts(broker_settings.database_url, "matrix-password-4711")
+    settings = broker_settings.model_copy(update={
+        "match_per_minute_anonymous": 0, "match_per_minute_api_key": 0,
+        "login_failures_per_account": 0, "login_failures_per_address": 0,
+    })  # fmt: skip
+    with session_scope(settings.database_url) as s:
+        if s.scalars(select(User).where(User.email == EMAILS["broker_other"])).first() is None:
+            create_user(s, EMAILS["broker_other"], "matrix-password-4711", "broker", None, "FI2")
+    with TestClient(create_app(settings, Matcher(settings, embedder=embedder))) as c:
+        owner = {"authorization": f"Bearer {_key(settings, 'buyer_a')}"}
+        need = c.post("/v1/needs", json=NEED, headers=owner).json()
+        other = {"authorization": f"Bearer {_key(settings, 'buyer_b')}"}
+        assert c.post("/v1/needs", json=NEED_B, headers=other).status_code == 201
+        cluster = c.get(f"/v1/needs/{need['id']}", headers=owner).json().get("cluster_id")
+        assert cluster, "the two needs should form a cluster"
+        shortlist = c.get(f"/v1/needs/{need['id']}/shortlist", headers=owner).json()
+        supplier = shortlist["results"][0]["supplier_id"] if shortlist.get("results") else 1
+        ids = {"need_id": need["id"], "cluster_id": cluster or 1, "supplier_id": supplier,
+               "procurement_id": 1, "key": "1", "settings": settings}  # fmt: skip
+        yield c, ids
+
+
+def _key(settings: Settings, who: str) -> str:
+    with session_scope(settings.database_url) as s:
+        user = s.scalars(select(User).where(User.email == EMAILS[who])).one()
+        return broker.issue_api_key(s, user)
+
+
+def _body(method: str, path: str, ids: dict[str, Any]) -> dict[str, Any]:
+    if path == "/v1/match":
+        return {"json": {"text": "koulukuljetukset oppilaille"}}
+    if path == "/v1/cpv/suggest":
+        return {"json": {"text": "koulukuljetukset"}}
+    if path == "/v1/auth/login":
+        return {"json": {"email": "vantaa@demo.invalid", "password": "wrong"}}
+    if path == "/v1/needs" and method == "POST":
+        return {"json": {**NEED, "buyer_id": ids.get("buyer_id")}}
+    if method == "PATCH":
+        return {"json": {"description": "Oppilaiden koulukuljetukset, päivitetty"}}
+    if method == "PUT":
+        return {"json": {"mark": "relevant"}}
+    if method == "POST" and not path.startswith("/v1"):  # the pages' forms, without a CSRF token
+        return {"data": {"email": "x@x.invalid", "password": "x", "supplier_id": ids["supplier_id"],
+                         "mark": "relevant", "title": "Koulukuljetukset"}}  # fmt: skip
+    return {}
+
+
+def test_every_route_has_a_rule(matrix_app: tuple[TestClient, dict[str, Any]]) -> None:
+    routes = _routes(matrix_app[0].app)
+    assert len(routes) >= 35, "the route table was not read"
+    assert routes - RULES.keys() == set(), "routes without an access rule"
+    assert RULES.keys() - routes == set(), "rules of routes that are gone"
+
+
+@pytest.mark.parametrize("route", sorted(RULES), ids=lambda r: f"{r[0]} {r[1]}")
+def test_access(route: tuple[str, str], matrix_app: tuple[TestClient, dict[str, Any]]) -> None:
+    client, ids = matrix_app
+    method, template = route
+    path = template.format(**{k: v for k, v in ids.items() if k != "settings"})
+    got = []
+    for who in WHO:
+        if method == "DELETE":  # something to drop: the owner keeps the supplier again
+            owner = {"authorization": f"Bearer {_key(ids['settings'], 'buyer_a')}"}
+            client.put(path, json={"mark": "relevant"}, headers=owner)
+        headers = {} if who == "anonymous" else {
+            "authorization": f"Bearer {_key(ids['settings'], who)}"}  # fmt: skip
+        if route == ("POST", "/v1/needs") and who.startswith("broker"):
+            ids["buyer_id"] = _buyer_id(ids["settings"])
+        r = client.request(method, path, headers=headers, follow_redirects=False,
+                           **_body(method, template, ids))  # fmt: skip
+        got.append(r.status_code)
+        ids.pop("buyer_id", None)
+    assert tuple(got) == RULES[route], dict(zip(WHO, got, strict=True))
+
+
+def _buyer_id(settings: Settings) -> int:
+    with session_scope(settings.database_url) as s:
+        user = s.scalars(select(User).where(User.email == EMAILS["buyer_a"])).one()
+        assert user.organisation_id is not None
+        return int(user.organisation_id)
