@@ -171,27 +171,18 @@ def train_ranker(settings: Settings, cut: date | None = None,
                  progress: Callable[[str], None] | None = None) -> dict[str, Any]:  # fmt: skip
     """Train the production scorer on all dated data and save it with its manifest.
 
-    The manifest's metrics are held-out figures of the same training run inside the split at
-    ``cut`` (default: the evaluation cut): a model trained before the cut, measured after it.
+    The manifest's metrics are held-out figures: the service's method (``innomatch``) of
+    ``innomatch evaluate`` at ``cut`` (default: the evaluation cut), in both protocols, with a
+    scorer trained the same way inside the split and measured after it.
     """
-    threadpool_limits(limits=1, user_api="blas")
-    index = load_index(settings.index_dir)
-    split = internal_split(index, cut)
-    embedder = _embedder(settings)
-    if progress:
-        progress("held-out figures: training inside the split")
-    trainer = Trainer(embedder)
-    held_out = {}
-    for protocol in PROTOCOLS:
-        s = split if protocol == "cpv" else without_cpv(split)
-        report = evaluate(s, [Innomatch(trainer=trainer)], query_vectors(s, embedder),
-                          sme_map(settings.database_url))  # fmt: skip
-        held_out[protocol] = report["methods"][0]["metrics"]
+    held = run_evaluation(settings, cut, names=["innomatch"], progress=progress)
+    metrics = {"cpv": held["methods"][0]["metrics"],
+               "no_cpv": held["protocols"]["no_cpv"]["methods"][0]["metrics"]}  # fmt: skip
     if progress:
         progress("training on all dated data")
-    ranker = Trainer(embedder).ranker(index)
+    index = load_index(settings.index_dir)
+    ranker = Trainer(_embedder(settings)).ranker(index)
     return save_scorer(ranker, settings.models_dir, index.model_name, {
         "trained_on": "every dated award in the store", "training_data_fingerprint": _fingerprint(index),
-        "held_out": {**report["split"], "cut": split.cut.isoformat()},
-        "held_out_metrics": held_out,
+        "held_out": held["split"], "held_out_metrics": metrics,
     })  # fmt: skip

@@ -77,6 +77,19 @@ RULES: dict[tuple[str, str], tuple[int, int, int, int, int]] = {
     ("POST", "/needs/{need_id}/close"): (303, 403, 403, 403, 403),
     ("POST", "/needs/{need_id}/mark"): (303, 403, 403, 403, 403),
     ("GET", "/clusters/{cluster_id}"): (303, 200, 200, 200, 403),
+    # Portfolio of buyer A's organisation: reading is public (public data); its own users (buyer A
+    # only, not brokers) invite stakeholders and set the weight; an invitation token rates.
+    ("GET", "/v1/organisations/{key}/portfolio"): (200, 200, 200, 200, 200),
+    ("GET", "/v1/organisations/{key}/portfolio.csv"): (200, 200, 200, 200, 200),
+    ("GET", "/v1/organisations/{key}/portfolio.png"): (200, 200, 200, 200, 200),
+    ("POST", "/v1/organisations/{key}/portfolio/invitations"): (401, 201, 403, 403, 403),
+    ("PUT", "/v1/organisations/{key}/portfolio/settings"): (401, 200, 403, 403, 403),
+    ("POST", "/v1/portfolio/invitations/{token}/ratings"): (204, 204, 204, 204, 204),
+    ("GET", "/organisations/{key}/portfolio"): (200, 200, 200, 200, 200),
+    ("POST", "/organisations/{key}/portfolio/invite"): (303, 403, 403, 403, 403),
+    ("POST", "/organisations/{key}/portfolio/weight"): (303, 403, 403, 403, 403),
+    ("GET", "/portfolio/invite/{token}"): (200, 200, 200, 200, 200),
+    ("POST", "/portfolio/invite/{token}/rate"): (403, 403, 403, 403, 403),  # no CSRF token
 }
 #: Routes served outside the route table's rules: FastAPI's own documentation.
 _FRAMEWORK = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
@@ -118,8 +131,13 @@ def matrix_app(
         assert cluster, "the two needs should form a cluster"
         shortlist = c.get(f"/v1/needs/{need['id']}/shortlist", headers=owner).json()
         supplier = shortlist["results"][0]["supplier_id"] if shortlist.get("results") else 1
+        org = _buyer_id(settings)
+        made = c.post(f"/v1/organisations/{org}/portfolio/invitations", headers=owner,
+                      json={"label": "Nuorisovaltuusto"})  # fmt: skip
+        assert made.status_code == 201, made.text
         ids = {"need_id": need["id"], "cluster_id": cluster or 1, "supplier_id": supplier,
-               "procurement_id": 1, "key": "1", "settings": settings}  # fmt: skip
+               "procurement_id": 1, "key": "1", "org_key": str(org),
+               "token": made.json()["link"].rsplit("/", 1)[1], "settings": settings}  # fmt: skip
         yield c, ids
 
 
@@ -138,13 +156,20 @@ def _body(method: str, path: str, ids: dict[str, Any]) -> dict[str, Any]:
         return {"json": {"email": "vantaa@demo.invalid", "password": "wrong"}}
     if path == "/v1/needs" and method == "POST":
         return {"json": {**NEED, "buyer_id": ids.get("buyer_id")}}
+    if path.endswith("/portfolio/invitations"):
+        return {"json": {"label": "Kaupunginvaltuusto"}}
+    if path.endswith("/portfolio/settings"):
+        return {"json": {"stakeholder_weight": 0.25}}
+    if path.endswith("/ratings"):
+        return {"json": {"category": "45", "importance": 4, "comment": "Tärkeä"}}
     if method == "PATCH":
         return {"json": {"description": "Oppilaiden koulukuljetukset, päivitetty"}}
     if method == "PUT":
         return {"json": {"mark": "relevant"}}
     if method == "POST" and not path.startswith("/v1"):  # the pages' forms, without a CSRF token
         return {"data": {"email": "x@x.invalid", "password": "x", "supplier_id": ids["supplier_id"],
-                         "mark": "relevant", "title": "Koulukuljetukset"}}  # fmt: skip
+                         "mark": "relevant", "title": "Koulukuljetukset", "label": "Valtuusto",
+                         "weight": 0.5, "category": "45", "importance": 4}}  # fmt: skip
     return {}
 
 
@@ -159,7 +184,11 @@ def test_every_route_has_a_rule(matrix_app: tuple[TestClient, dict[str, Any]]) -
 def test_access(route: tuple[str, str], matrix_app: tuple[TestClient, dict[str, Any]]) -> None:
     client, ids = matrix_app
     method, template = route
-    path = template.format(**{k: v for k, v in ids.items() if k != "settings"})
+    # An organisation's portfolio is buyer A's; {key} of a supplier stays the supplier's.
+    values = {k: v for k, v in ids.items() if k != "settings"}
+    if "/organisations/" in template:
+        values["key"] = ids["org_key"]
+    path = template.format(**values)
     got = []
     for who in WHO:
         if method == "DELETE":  # something to drop: the owner keeps the supplier again
