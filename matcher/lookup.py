@@ -28,10 +28,17 @@ def _award_out(a: Award, proc: Procurement, supplier: Organisation) -> AwardOut:
     )  # fmt: skip
 
 
+#: The largest id the primary key holds (INTEGER: 32 bits on PostgreSQL).
+_MAX_ID = 2**31 - 1
+
+
 def _find_org(session: Session, key: str) -> Organisation | None:
     org: Organisation | None = None
     if key.isdigit():
-        org = session.get(Organisation, int(key))
+        # ASCII digits within the column's range only: str.isdigit() passes "²" (int() then
+        # fails) and a 20-digit number overflows the database's integer (both were a 500).
+        if key.isascii() and int(key) <= _MAX_ID:
+            org = session.get(Organisation, int(key))
     else:
         scheme, _, value = key.partition(":")
         ident = session.scalar(

@@ -97,3 +97,30 @@ def test_no_server_error_and_responses_match_schema(
         except Exception as exc:  # noqa: BLE001  # collected: one report for all operations
             failures.append(f"{op.label}: {str(exc)[:1500]}")
     assert not failures, "\n\n".join(failures)
+
+
+#: Keys a random draw rarely makes: past the id column, digits that are not ASCII.
+EDGE_KEYS = ["99999999999999999999", "2147483648", "\u00b2", "\u0663", "FI-YTUNNUS:"]
+
+
+@pytest.mark.parametrize("who", ["anonymous", "buyer"])
+def test_portfolio_operations_on_a_real_key_and_odd_keys(
+    who: str, api_schema: schemathesis.BaseSchema, fresh_key: Callable[[str], str],
+    fuzz_settings: Settings,
+) -> None:  # fmt: skip
+    """Random keys find no organisation: the portfolio's 200s are checked on the demo buyer's
+    own key (its ratings shown when signed in), and odd keys must answer 404, not a 500."""
+    with session_scope(fuzz_settings.database_url) as s:
+        org = s.scalars(select(User.organisation_id).where(User.email == ACCOUNTS["buyer"])).one()
+    headers = {} if who == "anonymous" else {"authorization": f"Bearer {fresh_key('buyer')}"}
+    checks = [not_a_server_error, response_schema_conformance]
+    for path in ("", ".csv", ".png"):
+        op = api_schema[f"/v1/organisations/{{key}}/portfolio{path}"]["GET"]
+        for query in [None, {"format": "csv"}] if path == "" else [None]:
+            response = op.Case(path_parameters={"key": str(org)}, query=query).call_and_validate(
+                headers=headers, checks=checks)  # fmt: skip
+            assert response.status_code == 200, response.text[:300]
+        for key in EDGE_KEYS:
+            response = op.Case(path_parameters={"key": key}).call_and_validate(
+                headers=headers, checks=checks)  # fmt: skip
+            assert response.status_code == 404, (key, response.status_code)

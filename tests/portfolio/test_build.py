@@ -124,6 +124,9 @@ def test_stakeholders_rate_and_the_organisation_decides(rows_store: str) -> None
                    build_portfolio(session, KEMIJARVI, None, me).categories[0].reasons)  # fmt: skip
 
 
-def test_unknown_organisation(rows_store: str) -> None:
+@pytest.mark.parametrize("key", ["FI-YTUNNUS:0000000-0", "99999999999999999999", "2147483648",
+                                 "\u00b2", "\u0663", "FI-YTUNNUS:", ":"])  # fmt: skip
+def test_unknown_organisation(rows_store: str, key: str) -> None:
+    """An id past the integer column, a superscript or Arabic-Indic digit: 404, never a 500."""
     with session_scope(rows_store) as session, pytest.raises(NotFoundError):
-        build_portfolio(session, "FI-YTUNNUS:0000000-0", None)
+        build_portfolio(session, key, None)
