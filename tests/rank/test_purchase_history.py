@@ -44,12 +44,20 @@ def test_supplier_the_buyer_pays_is_marked(
         kemijarvi = s.scalar(
             select(Identifier.organisation_id).where(Identifier.value == "0191717-9")
         )
-    matcher = Matcher(settings, embedder=embedder)
     need = "kulunvalvontajärjestelmän huolto ja rikosilmoitinjärjestelmät"
-    with_buyer = matcher.match(MatchRequest(text=need, buyer_id=kemijarvi, k=5))
-    without = matcher.match(MatchRequest(text=need, k=5))
-    hit = next(r for r in with_buyer.results if r.name == "Niscayah Oy")
-    signal = next(s for s in hit.signals if s.name == "same_buyer")
-    assert signal.value == 1.0 and "invoices" in signal.explanation
-    other = next(r for r in without.results if r.name == "Niscayah Oy")
-    assert hit.score > other.score
+    for learned in (True, False):
+        matcher = Matcher(settings.model_copy(update={"use_learned_ranker": learned}),
+                          embedder=embedder)  # fmt: skip
+        with_buyer = matcher.match(MatchRequest(text=need, buyer_id=kemijarvi, k=5))
+        without = matcher.match(MatchRequest(text=need, k=5))
+        hit = next(r for r in with_buyer.results if r.name == "Niscayah Oy")
+        signal = next(s for s in hit.signals if s.name == "same_buyer")
+        # Both scorers read and explain the buyer's invoices ...
+        assert signal.value == 1.0 and "invoices" in signal.explanation
+        other = next(r for r in without.results if r.name == "Niscayah Oy")
+        if not learned:
+            # ... the linear scorer weighs them; the trained one, fitted on award data where no
+            # supplier is known from invoices, gives them no weight (said in the README).
+            assert hit.score > other.score
+        else:
+            assert signal.contribution == pytest.approx(0.0, abs=1e-6)
