@@ -29,6 +29,7 @@ from .innovation.stats import innovation_stats
 from .innovation.supplier import SupplierPotential
 from .innovation.table import build_potentials, load_potentials
 from .rank import LambdaMARTScorer, Need, Ranked, Ranking, RankingPipeline
+from .rank.context import Neighbours
 from .rank.cpv_build import load_cpv_inferrer
 from .rank.models import load_scorer
 from .schemas import (
@@ -185,9 +186,12 @@ class Matcher:
             found_by=r.found_by, profile=s.profile_text,
         )  # fmt: skip
 
-    def _similar(self, pipe: RankingPipeline, vector: np.ndarray) -> tuple[list[ProcurementDoc], float]:
-        """Past procurements above the calibrated floor, nearest first, and the best relevance."""
-        rows, top = pipe.index_.procurement_vectors.search(vector, _SIMILAR)
+    def _similar(self, pipe: RankingPipeline, vector: np.ndarray,
+                 nearest: Neighbours | None = None) -> tuple[list[ProcurementDoc], float]:  # fmt: skip
+        """Past procurements above the calibrated floor, nearest first, and the best relevance
+        (from ``nearest``, the contracts a ranking's context already found, if given)."""
+        rows, top = nearest or pipe.index_.procurement_vectors.search(vector, _SIMILAR)
+        rows, top = rows[:_SIMILAR], top[:_SIMILAR]
         rel = pipe.builder_.relevance(top)
         procs = pipe.index_.corpus.procurements
         similar = [procs[int(r)] for r, v in zip(rows, rel, strict=True) if v > 0]
@@ -206,7 +210,7 @@ class Matcher:
         return [(code, round(share, 3)) for code, share in ranked]
 
     def _need(self, pipe: RankingPipeline, ranking: Ranking) -> NeedInnovationOut:
-        similar, best = self._similar(pipe, ranking.ctx.vector)
+        similar, best = self._similar(pipe, ranking.ctx.vector, ranking.ctx.contracts)
         won_similar = {h.supplier_id for h in ranking.ctx.hits.get("similar_contracts", [])}
         sup = pipe.history_.supplier_
         candidates = [(sup[s].name, s in won_similar, self.potential(s)) for s in ranking.pool]
