@@ -19,7 +19,7 @@ from ..index import build_index
 from ..ingest import FileReport, ingest_paths
 from ..innovation.table import build_potentials
 from ..rank.cpv_build import build_cpv_inferrer
-from ..schemas import MatchFilters, MatchRequest
+from ..schemas import MatchFilters, MatchRequest, SupplierMatch
 from ..service import Matcher, trained_scorer
 from ..settings import get_settings
 from ..store.db import migrate
@@ -117,6 +117,17 @@ def build() -> None:
                            "ranker": ranker}, indent=2))  # fmt: skip
 
 
+def _parts(m: SupplierMatch, shown: int = 4) -> str:
+    """The score as its sum: base, the largest parts (n/a: the feature does not apply, its
+    missing value still counts in the trained model), and the rest in one sum."""
+    head = [f"{s.name}{'(n/a)' if s.value is None else ''} {s.contribution:+.3f}"
+            for s in m.signals[:shown]]  # fmt: skip
+    rest = m.signals[shown:]
+    if rest:
+        head.append(f"{len(rest)} others {sum(s.contribution for s in rest):+.3f}")
+    return f"= base {m.base_score:+.3f} " + " ".join(head)
+
+
 @app.command()
 def match(
     text: Annotated[str, typer.Argument(help="The need, in Finnish, Swedish or English")],
@@ -149,7 +160,7 @@ def match(
         typer.echo(f"innovation potential of the need: {need.level} ({need.score:.2f}); "
                    f"suggested route: {need.route} - {'; '.join(need.route_reasons)}")  # fmt: skip
     for m in result.results:
-        parts = ", ".join(f"{s.name} {s.contribution:+.2f}" for s in m.signals[:4] if s.contribution)
+        parts = _parts(m)
         pot = f"  innovation {m.innovation.score:.0f}/100" if m.innovation else ""
         typer.echo(f"{m.rank:>2}. {m.score:.3f}  {m.name}  [{', '.join(m.identifiers[:1])}]  "
                    f"{m.n_awards} awards  ({parts}){pot}")  # fmt: skip
