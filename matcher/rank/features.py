@@ -45,13 +45,7 @@ FEATURES: dict[str, str] = {
     "recency": "years since its last award",
     "value_fit": "distance of the need's estimated value from its typical contract value (log10)",
     "name_sim": "wording shared between the need and the supplier's name",
-    "case_score": "the first seven features weighted as the linear scorer weighs them (0-1)",
 }
-#: The linear scorer's default weights, which ``case_score`` reads (scorers.DEFAULT_WEIGHTS).
-CASE_WEIGHTS: dict[str, float] = {
-    "similar_contracts": 0.30, "profile": 0.20, "lexical": 0.15, "cpv": 0.20, "place": 0.05,
-    "same_buyer": 0.05, "purchases": 0.05,
-}  # fmt: skip
 COLUMN = {name: i for i, name in enumerate(FEATURES)}
 #: Lexical scores at or above this count as a full-strength match.
 _LEX_FULL = 0.3
@@ -131,8 +125,6 @@ class FeatureBuilder:
         rows = np.array([at[j] for j in keep], dtype=np.int64)
         for name, column in cols.items():
             X[rows, COLUMN[name]] = column
-        parts = [np.nan_to_num(X[:, COLUMN[n]]) * w for n, w in CASE_WEIGHTS.items()]
-        X[:, COLUMN["case_score"]] = np.sum(parts, axis=0) if len(suppliers) else 0.0
         return X
 
     def _supplier_extras(self, ctx: NeedContext, suppliers: Sequence[int],

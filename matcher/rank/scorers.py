@@ -11,13 +11,21 @@ from typing import Protocol
 
 import numpy as np
 
-from .features import CASE_WEIGHTS, COLUMN, FEATURES
+from .features import COLUMN, FEATURES
 
 __all__ = ["DEFAULT_WEIGHTS", "LambdaMARTScorer", "LinearScorer", "Scorer"]
 
 #: The linear scorer's weights (the first ranker's six signals plus purchase invoices). They sum
 #: to 1, so a score reads as a share of a perfect match; each value is 0..1.
-DEFAULT_WEIGHTS: dict[str, float] = dict(CASE_WEIGHTS)
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "similar_contracts": 0.30,
+    "profile": 0.20,
+    "lexical": 0.15,
+    "cpv": 0.20,
+    "place": 0.05,
+    "same_buyer": 0.05,
+    "purchases": 0.05,
+}
 
 
 class Scorer(Protocol):

@@ -28,8 +28,7 @@ __all__ = ["COLD_START", "DEFAULT_FEATURES", "LearnedRanker", "Window", "rolling
 
 #: Features the trained scorer reads by default (ablation in the README): supplier activity
 #: (n_awards, recency) only pushed incumbents up; no source here has an estimated value.
-DEFAULT_FEATURES = tuple(f for f in FEATURES
-                         if f not in ("n_awards", "recency", "value_fit", "case_score"))
+DEFAULT_FEATURES = tuple(f for f in FEATURES if f not in ("n_awards", "recency", "value_fit"))
 
 #: Share of each training need's candidates with awards whose history is hidden (cold start).
 COLD_START = 0.1
