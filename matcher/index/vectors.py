@@ -21,6 +21,10 @@ class VectorIndex(Protocol):
         """Similarity of ``query`` to the given ``rows`` only."""
         ...
 
+    def vectors_for(self, rows: np.ndarray) -> np.ndarray:
+        """The stored vectors of ``rows``."""
+        ...
+
 
 class ExactIndex:
     """Exact search over a NumPy matrix: about 10 ms at 100k vectors, exact at this scale."""
@@ -43,7 +47,10 @@ class ExactIndex:
     def scores_for(self, query: np.ndarray, rows: np.ndarray) -> np.ndarray:
         if not len(rows):
             return np.zeros(0, np.float32)
-        return self.matrix[rows] @ query.astype(np.float32)
+        return self.vectors_for(rows) @ query.astype(np.float32)
+
+    def vectors_for(self, rows: np.ndarray) -> np.ndarray:
+        return self.matrix[rows]
 
 
 def top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:

@@ -117,7 +117,7 @@ class _Centres:
     def of(self, ids: list[int], pipe: RankingPipeline) -> np.ndarray:
         for s in ids:
             if s not in self.cache:
-                m = self.index.procurement_vectors.matrix[pipe.history_.won_rows(s)].mean(axis=0)
+                m = self.index.procurement_vectors.vectors_for(pipe.history_.won_rows(s)).mean(axis=0)
                 self.cache[s] = m / (np.linalg.norm(m) or 1.0)
         return np.stack([self.cache[s] for s in ids])
 
