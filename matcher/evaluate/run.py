@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from threadpoolctl import threadpool_limits
 
 from ..embed import CachedEmbedder, EmbeddingCache, load_embedder
@@ -134,12 +135,13 @@ def run_evaluation(
     scores = {s: p.score for s, p in pots.items()}
     sme = sme_map(settings.database_url)
     reports: dict[str, dict[str, Any]] = {}
+    vectors_by: dict[str, np.ndarray] = {}
     cpv_report = None
     for protocol in opts.protocols:
         s = split if protocol == "cpv" else without_cpv(split)
         if progress:
             progress(f"{protocol}: embedding {len(s.queries)} queries")
-        vectors = query_vectors(s, embedder)
+        vectors = vectors_by[protocol] = query_vectors(s, embedder)
         inferrer = None
         if protocol == "no_cpv":
             # Fitted on the training side only; its choices were made on a validation cut
@@ -154,8 +156,9 @@ def run_evaluation(
     if cpv_report:
         result["cpv_inference"] = cpv_report
     if opts.curve:
-        vectors = query_vectors(split, embedder)
-        result["innovation_curve"] = innovation_curve(split, trainer, vectors, pots, sme,
+        # The curve ranks the queries with their CPV codes: their vectors if that protocol ran.
+        cpv_vectors = vectors_by["cpv"] if "cpv" in vectors_by else query_vectors(split, embedder)
+        result["innovation_curve"] = innovation_curve(split, trainer, cpv_vectors, pots, sme,
                                                       progress=progress)  # fmt: skip
     return result
 
