@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
-
-from api.main import create_app
-from matcher.cli.users import demo_accounts
-from matcher.embed import Embedder
-from matcher.service import Matcher
-from matcher.settings import Settings
 
 pytestmark = pytest.mark.slow
 PASSWORD = "api-test-password-1"
 
-
-@pytest.fixture(scope="module")
-def app_client(broker_settings: Settings, embedder: Embedder) -> Iterator[TestClient]:
-    demo_accounts(broker_settings.database_url, PASSWORD)
-    app = create_app(broker_settings, Matcher(broker_settings, embedder=embedder))
-    with TestClient(app) as c:
-        yield c
 
 
 def _signed_in(client: TestClient, email: str) -> tuple[TestClient, dict[str, str]]:

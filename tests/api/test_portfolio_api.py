@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from api.main import create_app
-from matcher.cli.users import demo_accounts
-from matcher.embed import Embedder
-from matcher.service import Matcher
 from matcher.settings import Settings
 from matcher.store.db import session_scope
 from matcher.store.models import Organisation
@@ -21,13 +16,6 @@ from matcher.store.models import Organisation
 pytestmark = pytest.mark.slow
 PASSWORD = "api-test-password-2"
 
-
-@pytest.fixture(scope="module")
-def app_client(broker_settings: Settings, embedder: Embedder) -> Iterator[TestClient]:
-    demo_accounts(broker_settings.database_url, PASSWORD)
-    app = create_app(broker_settings, Matcher(broker_settings, embedder=embedder))
-    with TestClient(app) as c:
-        yield c
 
 
 @pytest.fixture(scope="module")
