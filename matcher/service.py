@@ -206,7 +206,7 @@ class Matcher:
         """CPV codes for a need's text, each with its score (best first), from the pipeline's
         CPV inferrer."""
         pipe = self.pipeline()
-        ranked = pipe.cpv_.predict(self.embed_query(text), None, n)  # type: ignore[attr-defined]
+        ranked = pipe.cpv_.predict(self.embed_query(text), None, n, text=text)  # type: ignore[attr-defined]
         return [(code, round(share, 3)) for code, share in ranked]
 
     def _need(self, pipe: RankingPipeline, ranking: Ranking) -> NeedInnovationOut:

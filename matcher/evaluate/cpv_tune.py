@@ -35,19 +35,26 @@ DEFAULT_GRID: dict[str, Sequence[Any]] = {
     "classifier_c": (0.003, 0.01, 0.03),
     "classifier_labels": (False, True),
     "weight_step": (0.1,),
+    "wording_c": (3.0, 10.0),
+    "wording_temperature": (0.02, 0.05, 0.1),
+    # Weights tried for the two wording parts, the vector parts' mix scaled to the rest.
+    "wording_weight": (0.0, 0.1, 0.2, 0.3, 0.4, 0.5),
+    "wording_votes_weight": (0.0, 0.1, 0.2, 0.3),
 }
 _PARTS = {"votes": ("n_neighbours", "vote_temperature"),
-          "labels": ("label_temperature", "label_langs", "label_pool"), "classifier": ("classifier_c", "classifier_labels")}  # fmt: skip
+          "labels": ("label_temperature", "label_langs", "label_pool"), "classifier": ("classifier_c", "classifier_labels"),
+          "wording": ("wording_c",), "wording_votes": ("wording_temperature",)}  # fmt: skip
+#: The parts read from the need's vector; the wording parts join them in a last stage.
+_VECTOR_PARTS = ("votes", "labels", "classifier")
 _LEVELS = (2, 3)
 
 
-def _matrices(
-    inferrer: CpvInferrer, part: str, vectors: np.ndarray, universe: dict[int, dict[str, int]]
-) -> dict[int, np.ndarray]:
+def _matrices(inferrer: CpvInferrer, part: str, vectors: np.ndarray, texts: Sequence[str],
+              universe: dict[int, dict[str, int]]) -> dict[int, np.ndarray]:  # fmt: skip
     """One part's probabilities, queries x prefixes, at the division and group levels."""
     out = {n: np.zeros((len(vectors), len(universe[n])), np.float32) for n in _LEVELS}
-    for i, v in enumerate(vectors):
-        scores = inferrer.part_scores(v).get(part, {})
+    for i, (v, text) in enumerate(zip(vectors, texts, strict=True)):
+        scores = inferrer.part_scores(v, text=text).get(part, {})
         for n in _LEVELS:
             for prefix, p in scores.get(n, {}).items():
                 out[n][i, universe[n][prefix]] = p
@@ -95,7 +102,7 @@ class _Search:
 
     def score(self, choice: dict[str, int], weights: dict[str, float]) -> dict[str, float]:
         """Accuracies of the parts' settings ``choice`` mixed with ``weights``."""
-        mixed = {n: sum(weights[p] * self.cached[p][choice[p]][1][n] for p in _PARTS)
+        mixed = {n: sum(weights.get(p, 0.0) * self.cached[p][choice[p]][1][n] for p in _PARTS)
                  for n in _LEVELS}  # fmt: skip
         return _objective(mixed, self.truth)  # type: ignore[arg-type]
 
@@ -135,7 +142,8 @@ def tune_cpv_inferrer(
     for part in _PARTS:
         for setting in _settings(grid, part):
             inferrer = CpvInferrer(weights=_alone(part), **setting).fit(split.train, embedder)
-            cached[part].append((setting, _matrices(inferrer, part, vectors, universe)))
+            matrices = _matrices(inferrer, part, vectors, [q.text for q in queries], universe)
+            cached[part].append((setting, matrices))
     truth = {n: np.array([universe[n][c[:n]] for c in truth_codes]) for n in _LEVELS}
     search, step = _Search(cached, truth), float(grid["weight_step"][0])
     # The votes' knobs alone; then every labels x classifier setting with its best weights
@@ -152,12 +160,33 @@ def tune_cpv_inferrer(
     choice = best_trial
     choice["votes"] = search.best_setting("votes", choice, weights)
     weights = search.best_weights(choice, step)
+    choice, weights = _add_wording(search, choice, weights, grid)
     chosen = {k: v for p in _PARTS for k, v in cached[p][choice[p]][0].items()}
     chosen["weights"] = weights
     record = {"cut": split.cut.isoformat(), "train_contracts": len(split.train.corpus.procurements),
               "queries": len(queries), "chosen": chosen, "scores": search.score(choice, weights),
               "each_part_alone": {p: search.score(choice, _alone(p)) for p in _PARTS}}  # fmt: skip
     return chosen, record
+
+
+def _add_wording(search: _Search, choice: dict[str, int], weights: dict[str, float],
+                 grid: Mapping[str, Sequence[Any]]) -> tuple[dict[str, int], dict[str, float]]:  # fmt: skip
+    """The wording parts' settings and weights that do best with the vector parts' mix as chosen,
+    scaled down to leave them room (no wording at all is one of the trials)."""
+    weights = {**weights, "wording": 0.0, "wording_votes": 0.0}
+    best = (search.score(choice, weights)["objective"], choice, weights)
+    settings = itertools.product(range(len(search.cached["wording"])),
+                                 range(len(search.cached["wording_votes"])))  # fmt: skip
+    for a, b in settings:
+        trial = {**choice, "wording": a, "wording_votes": b}
+        for ww, wv in itertools.product(grid["wording_weight"], grid["wording_votes_weight"]):
+            if ww + wv >= 1:
+                continue
+            w = {p: round(weights[p] * (1 - ww - wv), 4) for p in _VECTOR_PARTS}
+            w.update(wording=float(ww), wording_votes=float(wv))
+            if (value := search.score(trial, w)["objective"]) > best[0]:
+                best = (value, trial, w)
+    return best[1], best[2]
 
 
 def evaluate_cpv_inference(

@@ -7,6 +7,7 @@ stage searches the index again and no signature carries loose similarity arrays.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 import numpy as np
 from scipy import sparse
@@ -17,6 +18,10 @@ __all__ = ["Hit", "NeedContext", "Neighbours"]
 
 #: Rows of an index and their scores, best first.
 Neighbours = tuple[np.ndarray, np.ndarray]
+
+
+class _TextIndex(Protocol):
+    def query(self, text: str) -> Any: ...
 
 
 @dataclass
@@ -61,6 +66,15 @@ class NeedContext:
     lexical_query: sparse.csr_matrix | None
     profiles: Neighbours
     hits: dict[str, list[Hit]] = field(default_factory=dict)
+    #: Text queries of other indexes (purchase accounts, names), transformed once per request.
+    _queries: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def text_query(self, name: str, index: _TextIndex) -> Any:
+        """``index.query(need.text)``, computed once per request under ``name`` (a retriever
+        and a feature read the same purchase-account query)."""
+        if name not in self._queries:
+            self._queries[name] = index.query(self.need.text)
+        return self._queries[name]
 
     def candidates(self) -> list[int]:
         """Every supplier some retriever found, in the order first found."""

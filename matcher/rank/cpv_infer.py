@@ -6,7 +6,9 @@ Three views of the same question, each a distribution over code prefixes per CPV
 - *labels*: zero-shot similarity of the need to the CPV vocabulary's own labels (fi/sv/en; the
   model is cross-lingual), which reaches codes no past contract used;
 - *classifier*: logistic regressions from the need's vector to the division and the group,
-  trained on past contract titles embedded as queries *without* CPV labels, as a need is.
+  trained on past contract titles embedded as queries *without* CPV labels, as a need is;
+- *wording* and *wording_votes*: the need's own words: a character n-gram classifier to the
+  division, and the votes of the contracts nearest by wording (``cpv_wording``).
 
 Their weighted mean per level ranks divisions, groups, classes and categories; full codes are
 ranked by the geometric mean of their prefixes' probabilities (``cpv_parts.rank_codes``).
@@ -23,6 +25,7 @@ from sklearn.preprocessing import StandardScaler
 
 from ..index.build import MatchIndex
 from ..vocab import cpv_vocabulary
+from .context import Neighbours
 from .cpv_parts import (
     LabelTable,
     LevelScores,
@@ -33,12 +36,14 @@ from .cpv_parts import (
     rank_codes,
     vote_shares,
 )  # fmt: skip
+from .cpv_wording import WordingClassifier, wording_votes
 
 __all__ = ["DEFAULT_PART_WEIGHTS", "CpvInferrer", "label_codes"]
 
 #: Weight of each part in the mix. This and every default below are the choice of
 #: ``evaluate.cpv_tune.tune_cpv_inferrer`` on the demo's validation cut (inside its training period).
-DEFAULT_PART_WEIGHTS: dict[str, float] = {"votes": 0.5, "labels": 0.1, "classifier": 0.4}
+DEFAULT_PART_WEIGHTS: dict[str, float] = {"votes": 0.2, "labels": 0.04, "classifier": 0.16,
+                                           "wording": 0.3, "wording_votes": 0.3}  # fmt: skip
 
 
 def label_codes(depth: int = 4) -> list[str]:
@@ -63,6 +68,9 @@ class CpvInferrer:
         label_depth: Labels embedded down to this many significant digits.
         label_pool: A prefix's label score is the mean of its this many best labels (1: the best).
         classifier_labels: Train the classifiers on the label passages too, besides the titles.
+        wording_c: Inverse regularisation strength of the n-gram classifier.
+        wording_temperature: Wording votes weigh ``exp((score - best) / T)``.
+        n_wording: Nearest contracts by wording that vote.
     """
 
     def __init__(
@@ -77,6 +85,9 @@ class CpvInferrer:
         label_depth: int = 4,
         label_pool: int = 1,
         classifier_labels: bool = False,
+        wording_c: float = 10.0,
+        wording_temperature: float = 0.1,
+        n_wording: int = 100,
     ) -> None:
         self.n_neighbours = n_neighbours
         self.vote_temperature = vote_temperature
@@ -88,6 +99,9 @@ class CpvInferrer:
         self.label_depth = label_depth
         self.label_pool = label_pool
         self.classifier_labels = classifier_labels
+        self.wording_c = wording_c
+        self.wording_temperature = wording_temperature
+        self.n_wording = n_wording
 
     def fit(self, index: MatchIndex, embedder: TextEmbedder | None = None) -> CpvInferrer:
         """Learn from the contracts of ``index`` (for evaluation: the training side of a split).
@@ -100,6 +114,7 @@ class CpvInferrer:
                                             for p in index.corpus.procurements]  # fmt: skip
         self.labels_: LabelTable | None = None
         self.classifiers_: dict[int, Pipeline] = {}
+        self.wording_ = self._fit_wording(index) if self.weights_["wording"] > 0 else None
         if embedder is None:
             return self
         label_vectors = None
@@ -112,6 +127,14 @@ class CpvInferrer:
         if self.weights_["classifier"] > 0:
             self.classifiers_ = self._fit_classifiers(index, embedder, label_vectors)
         return self
+
+    def _fit_wording(self, index: MatchIndex) -> WordingClassifier | None:
+        procs = [p for p in index.corpus.procurements if p.cpv and p.title]
+        try:
+            return WordingClassifier(self.wording_c).fit([p.title for p in procs],
+                                                         [p.cpv[0] for p in procs])  # fmt: skip
+        except ValueError:  # too few titles or n-grams to learn from: the part stays silent
+            return None
 
     def _fit_classifiers(
         self, index: MatchIndex, embedder: TextEmbedder, label_vectors: np.ndarray | None
@@ -141,13 +164,18 @@ class CpvInferrer:
         return out
 
     def part_scores(
-        self, vector: np.ndarray, neighbours: tuple[np.ndarray, np.ndarray] | None = None
+        self,
+        vector: np.ndarray,
+        neighbours: Neighbours | None = None,
+        text: str | None = None,
+        wording: Neighbours | None = None,
     ) -> dict[str, LevelScores]:
-        """Each fitted part's distribution over prefixes per level, before mixing."""
+        """Each fitted part's distribution over prefixes per level, before mixing (the wording
+        parts only with ``text``; ``wording``: its nearest contracts by wording, if searched)."""
+        out = self._text_parts(text, wording) if text is not None else {}
         if neighbours is None:
             neighbours = self.index_.procurement_vectors.search(vector, self.n_neighbours)
         rows, sims = neighbours[0][: self.n_neighbours], neighbours[1][: self.n_neighbours]
-        out: dict[str, LevelScores] = {}
         if len(rows):
             w = np.exp((sims - sims[0]) / self.vote_temperature)
             shares = vote_shares([self.row_codes_[r] for r in rows], w)
@@ -155,25 +183,42 @@ class CpvInferrer:
         if self.labels_ is not None:
             out["labels"] = self.labels_.scores(vector, self.label_temperature)
         if self.classifiers_:
-            x = vector.reshape(1, -1)
             out["classifier"] = {
-                n: dict(zip(clf.classes_.tolist(), clf.predict_proba(x)[0].tolist(), strict=True))
+                n: dict(zip(clf.classes_.tolist(), _proba(clf, vector).tolist(), strict=True))
                 for n, clf in self.classifiers_.items()
             }
         return out
 
+    def _text_parts(self, text: str, wording: Neighbours | None) -> dict[str, LevelScores]:
+        out: dict[str, LevelScores] = {}
+        # getattr: an inferrer saved before the wording parts existed has no such state.
+        if (clf := getattr(self, "wording_", None)) is not None:
+            out["wording"] = clf.scores(text)
+        if self.weights_.get("wording_votes", 0.0) > 0:
+            if wording is None:
+                wording = self.index_.lexical.search(text, self.n_wording)
+            top = (wording[0][: self.n_wording], wording[1][: self.n_wording])
+            out["wording_votes"] = wording_votes(top, self.row_codes_, self.wording_temperature)
+        return {name: scores for name, scores in out.items() if scores}
+
     def predict_levels(
-        self, vector: np.ndarray, neighbours: tuple[np.ndarray, np.ndarray] | None = None
+        self,
+        vector: np.ndarray,
+        neighbours: Neighbours | None = None,
+        text: str | None = None,
+        wording: Neighbours | None = None,
     ) -> LevelScores:
         """Prefix length -> {prefix: probability} from the weighted mix of the parts."""
-        parts = self.part_scores(vector, neighbours)
-        return mix([(self.weights_[name], scores) for name, scores in parts.items()])
+        parts = self.part_scores(vector, neighbours, text, wording)
+        return mix([(self.weights_.get(name, 0.0), scores) for name, scores in parts.items()])
 
     def predict(
         self,
         vector: np.ndarray,
-        neighbours: tuple[np.ndarray, np.ndarray] | None = None,
+        neighbours: Neighbours | None = None,
         n: int = 5,
+        text: str | None = None,
+        wording: Neighbours | None = None,
     ) -> list[tuple[str, float]]:
         """Ranked CPV codes (8 digits, no check digit) with a score in 0..1 each, best first.
 
@@ -183,8 +228,10 @@ class CpvInferrer:
                 best first, if the caller has them; otherwise the top ``n_neighbours`` are
                 searched in ``index.procurement_vectors``.
             n: How many codes.
+            text: The need's text, read by the wording parts (without it they stay silent).
+            wording: Its nearest contracts of the fitted index by wording, if searched.
         """
-        levels = self.predict_levels(vector, neighbours)
+        levels = self.predict_levels(vector, neighbours, text, wording)
         vocab = cpv_vocabulary()
         top_divisions = sorted(levels[2], key=lambda d: -levels[2][d])[:5]
         # The codes named at the deepest level any part spoke at (a group alone names 45200000).
@@ -192,3 +239,18 @@ class CpvInferrer:
         named = {p.ljust(8, "0") for p in levels[deepest]}
         candidates = [c for c in named if c[:2] in top_divisions and c in vocab]
         return rank_codes(levels, candidates, n)
+
+
+def _proba(clf: Pipeline, vector: np.ndarray) -> np.ndarray:
+    """``clf.predict_proba`` for one vector, computed from the fitted scaler and regression.
+
+    The same numbers without scikit-learn's per-call input validation, which cost more than the
+    arithmetic on every request that infers codes.
+    """
+    scaler, lr = clf[0], clf[-1]
+    z = ((vector.astype(np.float64) - scaler.mean_) / scaler.scale_) @ lr.coef_.T + lr.intercept_
+    if z.shape[0] == 1:  # two classes: one logit
+        p = 1.0 / (1.0 + np.exp(-z[0]))
+        return np.array([1.0 - p, p])
+    e = np.exp(z - z.max())
+    return np.asarray(e / e.sum())

@@ -32,14 +32,17 @@ class VoteCpvInferrer:
         self.scale_ = max(index.sim_ceiling - index.sim_floor, 1e-3)
         return self
 
-    def predict(self, vector: np.ndarray, neighbours: Neighbours | None = None,
-                n: int = 5) -> list[tuple[str, float]]:  # fmt: skip
+    def predict(self, vector: np.ndarray, neighbours: Neighbours | None = None, n: int = 5,
+                text: str | None = None, wording: Neighbours | None = None,
+                ) -> list[tuple[str, float]]:  # fmt: skip
         """Up to ``n`` CPV codes with their share of the votes (0..1), best first.
 
         Args:
             vector: The need's query vector.
             neighbours: Nearest contracts (rows, similarities), best first, if searched already.
             n: How many codes.
+            text: Not read (the same call as ``CpvInferrer.predict``: votes by vector only).
+            wording: Not read.
         """
         rows, sims = neighbours or self.index_.procurement_vectors.search(vector, self.n_voters)
         rel = np.clip((sims[: self.n_voters] - self.index_.sim_floor) / self.scale_, 0.0, 1.0)

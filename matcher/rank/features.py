@@ -159,7 +159,7 @@ class FeatureBuilder:
         paid = [s for s in suppliers if s in h.supplier_accounts_]
         if not paid:
             return {}
-        q = h.account_index_.query(ctx.need.text)
+        q = ctx.text_query("accounts", h.account_index_)
         out = {}
         for s in paid:
             rows = np.asarray(h.supplier_accounts_[s], dtype=np.int64)

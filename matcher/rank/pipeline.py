@@ -82,6 +82,7 @@ class RankingPipeline:
         idx = self.index_
         contracts = idx.procurement_vectors.search(vector, self.n_neighbours)
         q = idx.lexical.query(need.text)
+        wording = idx.lexical.search_query(q, self.n_neighbours)
         profiles = idx.profile_vectors.search(vector, self.n_profiles) if len(idx.profile_rows) \
             else (np.zeros(0, np.int64), np.zeros(0, np.float32))  # fmt: skip
         cpv, inferred, confidence = list(need.cpv), False, 1.0
@@ -89,13 +90,14 @@ class RankingPipeline:
             # The context's neighbours are rows of this index: handed over only if the inferrer
             # was fitted on the same one (in rolling evaluation it was fitted on the training side).
             same = getattr(self.cpv_, "index_", None) is idx
-            codes = self.cpv_.predict(vector, contracts if same else None, 2)  # type: ignore[attr-defined]
+            codes = self.cpv_.predict(vector, contracts if same else None, 2, text=need.text,  # type: ignore[attr-defined]
+                                      wording=wording if same else None)  # fmt: skip
             # The best code, and the second where it is nearly as likely.
             cpv = [c for i, (c, share) in enumerate(codes) if i == 0 or share >= 0.15]
             inferred = True
             confidence = float(self.builder_.relevance(contracts[1][:1]).max(initial=0.0))
-        ctx = NeedContext(need, vector, cpv, inferred, confidence, contracts,
-                          idx.lexical.search_query(q, self.n_neighbours), q, profiles)  # fmt: skip
+        ctx = NeedContext(need, vector, cpv, inferred, confidence, contracts, wording, q,
+                          profiles)  # fmt: skip
         for r in self.retrievers_:
             ctx.hits[r.name] = r.retrieve(ctx, self.history_, idx)
         return ctx

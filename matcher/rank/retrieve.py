@@ -142,7 +142,7 @@ class PurchaseCategory:
     def retrieve(self, ctx: NeedContext, history: SupplierHistory, index: MatchIndex) -> list[Hit]:
         if not history.accounts_:
             return []
-        q = history.account_index_.query(ctx.need.text)
+        q = ctx.text_query("accounts", history.account_index_)
         rows, scores = history.account_index_.search_query(q, self.k)
         hits: dict[int, Hit] = {}
         for row, score in zip(rows, scores, strict=True):

@@ -94,17 +94,20 @@ class LambdaMARTScorer:
         self.scale = float(scale)
         self._cols = [COLUMN[n] for n in self.feature_names]
 
-    def _rows(self, X: np.ndarray) -> np.ndarray:
-        return np.ascontiguousarray(X[:, self._cols], dtype=np.float64)
+    def _predict(self, X: np.ndarray, **kw: object) -> np.ndarray:
+        # One thread: a request scores a few hundred rows, where OpenMP's start-up costs more
+        # than it saves, and the server's workers already use the cores.
+        rows = np.ascontiguousarray(X[:, self._cols], dtype=np.float64)
+        return np.asarray(self.booster.predict(rows, num_threads=1, **kw), dtype=np.float64)  # type: ignore[attr-defined]
 
     def score(self, X: np.ndarray) -> np.ndarray:
         if not len(X):
             return np.zeros(0)
-        return np.asarray(self.booster.predict(self._rows(X)), dtype=np.float64)  # type: ignore[attr-defined]
+        return self._predict(X)
 
     def contributions(self, X: np.ndarray) -> tuple[float, np.ndarray]:
         if not len(X):
             return 0.0, np.zeros((0, len(self._cols)))
-        contrib = np.asarray(self.booster.predict(self._rows(X), pred_contrib=True))  # type: ignore[attr-defined]
+        contrib = self._predict(X, pred_contrib=True)
         # The base value is the same for every row (the model's expected raw score).
         return float(contrib[0, -1]), contrib[:, :-1]

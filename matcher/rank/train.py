@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from typing import Any
 
 import lightgbm as lgb
 import numpy as np
@@ -82,17 +83,20 @@ class LearnedRanker:
         if not xs:
             raise ValueError("no training need has a winner among its candidates")
         X = np.concatenate(xs)
-        self.model_ = lgb.LGBMRanker(
-            objective="lambdarank", n_estimators=self.n_estimators,
-            learning_rate=self.learning_rate, num_leaves=self.num_leaves, min_child_samples=50,
-            reg_lambda=1.0, lambdarank_truncation_level=20, random_state=self.random_state,
-            deterministic=True, force_row_wise=True, n_jobs=1, verbose=-1,
-        ).fit(X, np.concatenate(ys), group=groups)  # fmt: skip
+        self.model_ = lgb.LGBMRanker(**self.lightgbm_params()).fit(X, np.concatenate(ys), group=groups)
         self.feature_names_ = names
         self.n_training_needs_ = len(groups)
         scale = float(np.std(self.model_.predict(X))) or 1.0
         self.scorer_ = LambdaMARTScorer(self.model_.booster_, names, scale)
         return self
+
+    def lightgbm_params(self) -> dict[str, Any]:
+        """The ``LGBMRanker`` settings ``fit`` uses (deterministic, one thread)."""
+        return {"objective": "lambdarank", "n_estimators": self.n_estimators,
+                "learning_rate": self.learning_rate, "num_leaves": self.num_leaves,
+                "min_child_samples": 50, "reg_lambda": 1.0, "lambdarank_truncation_level": 20,
+                "random_state": self.random_state, "deterministic": True, "force_row_wise": True,
+                "n_jobs": 1, "verbose": -1}  # fmt: skip
 
     def _hide(self, cands: list[int], pipe: RankingPipeline, centres: _Centres,
               vector: np.ndarray, rng: np.random.Generator) -> dict[int, float]:  # fmt: skip

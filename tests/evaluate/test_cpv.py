@@ -71,7 +71,8 @@ def test_choices_are_made_inside_the_training_period(demo_index: MatchIndex, emb
                            demo_settings.embedding_seed_dirs)  # fmt: skip
     grid = {"n_neighbours": (20,), "vote_temperature": (0.02,), "label_temperature": (0.01,),
             "label_langs": (("en",),), "label_pool": (1, 3), "classifier_c": (0.01,),
-            "weight_step": (0.5,)}  # fmt: skip
+            "weight_step": (0.5,), "wording_c": (10.0,), "wording_temperature": (0.05,),
+            "wording_weight": (0.0, 0.3), "wording_votes_weight": (0.0, 0.1)}  # fmt: skip
     params, record = tune_cpv_inferrer(split.train, CachedEmbedder(embedder, cache), grid)
     assert date.fromisoformat(record["cut"]) < split.cut  # the validation cut is in training
     assert record["train_contracts"] < len(split.train.corpus.procurements)

@@ -12,7 +12,7 @@ from cpv_helpers import HashEmbedder, make_index, tiny_index
 
 from matcher.embed import CachedEmbedder, Embedder, EmbeddingCache
 from matcher.index import MatchIndex
-from matcher.rank.cpv_infer import CpvInferrer, label_codes
+from matcher.rank.cpv_infer import CpvInferrer, _proba, label_codes
 from matcher.rank.cpv_parts import (
     LabelTable,
     label_text,
@@ -71,6 +71,24 @@ def test_classifier_learns_from_titles_embedded_as_queries() -> None:
     # A training title, embedded as a query, gets its own division back.
     top = inferrer.predict(embedder.embed_queries(["road 3"])[0], n=1)[0][0]
     assert top[:2] == "45"
+
+
+@pytest.mark.parametrize("topics", [2, 3])
+def test_class_probabilities_equal_scikit_learns(topics: int) -> None:
+    # The request path computes them from the fitted parameters; two classes take the logistic,
+    # more the softmax: both must give predict_proba's numbers.
+    embedder = HashEmbedder()
+    words = ["road", "clean", "drug"][:topics]
+    codes = ["45233140", "90911200", "33600000"][:topics]
+    titles = [(f"{w} {i}", c) for w, c in zip(words, codes, strict=True) for i in range(6)]
+    vectors = embedder.embed_queries([t for t, _ in titles])
+    index = make_index([(t, c, v) for (t, c), v in zip(titles, vectors, strict=True)])
+    only = {"votes": 0.0, "labels": 0.0, "classifier": 1.0}
+    inferrer = CpvInferrer(weights=only).fit(index, embedder)
+    for clf in inferrer.classifiers_.values():
+        for v in embedder.embed_queries(["road works", "cleaning", "medicines"]):
+            np.testing.assert_allclose(_proba(clf, v), clf.predict_proba(v.reshape(1, -1))[0],
+                                       atol=1e-6)  # fmt: skip
 
 
 def _two_topic_index() -> MatchIndex:
