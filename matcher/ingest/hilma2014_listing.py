@@ -60,9 +60,16 @@ def _genitives(name: str) -> set[str]:
 def _genitive_bids() -> dict[str, str]:
     seen: dict[str, set[str]] = {}
     with _BIDS.open(encoding="utf-8") as fh:
-        for r in csv.DictReader(fh):
-            for g in _genitives(r["name"].strip()):
-                seen.setdefault(g, set()).add(r["bid"].strip())
+        rows = [(r["name"].strip(), r["bid"].strip()) for r in csv.DictReader(fh)]
+    owners: dict[str, int] = {}
+    for _, bid in rows:
+        owners[bid] = owners.get(bid, 0) + 1
+    for name, bid in rows:
+        # An id the list gives two municipalities is wrong for one of them: it names neither
+        # (one wrong id gave Helsinki's notices to Heinävesi's business id).
+        if owners[bid] == 1:
+            for g in _genitives(name):
+                seen.setdefault(g, set()).add(bid)
     # A form two municipalities could own names neither.
     return {g: next(iter(b)) for g, b in seen.items() if len(b) == 1}
 

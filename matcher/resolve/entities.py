@@ -24,6 +24,10 @@ class Entity:
         industry: Industry codes (NACE/TOL), compared on their first two digits.
         buyers: Keys of the buyers it sold to (awards and invoices).
         years: Years it was active in the sources (awards, invoices, funding).
+        size: The register's size class (Sirene: ``PME``, ``ETI``, ``GE``), when it has one: a
+            large group's name is shared by its subsidiaries, each its own SIREN.
+        cpv: CPV divisions (two digits) of the contracts it won: what it sells, which tells
+            the plumber "GIRAUD SARL" from the road builder "GIRAUD SAS".
     """
 
     key: int | str
@@ -33,6 +37,8 @@ class Entity:
     industry: set[str] = field(default_factory=set)
     buyers: set[str] = field(default_factory=set)
     years: set[int] = field(default_factory=set)
+    cpv: set[str] = field(default_factory=set)
+    size: str | None = None
     _parsed: list[Name] | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -60,6 +66,8 @@ class Entity:
         self.industry |= other.industry
         self.buyers |= other.buyers
         self.years |= other.years
+        self.cpv |= other.cpv
+        self.size = self.size or other.size
         self._parsed = None
 
 
@@ -69,4 +77,9 @@ def divisions(codes: set[str]) -> set[str]:
     return {c for c in cut if len(c) == 2 and c.isdigit()}
 
 
-__all__ = ["Entity", "divisions"]
+def cpv_divisions(codes: list[str | None]) -> set[str]:
+    """CPV codes cut to their division: ``["45233140", None]`` -> ``{"45"}``."""
+    return {c[:2] for c in codes if c and len(c) >= 2 and c[:2].isdigit()}
+
+
+__all__ = ["Entity", "cpv_divisions", "divisions"]

@@ -26,7 +26,9 @@ FEATURES = (
     "unit_of_public_body", "qualified_name", "same_legal_form", "same_region", "other_region",
     "same_industry", "other_industry", "shared_buyers", "no_shared_buyer", "years_apart",
     "cosine", "margin_over_rival", "rivals", "same_words_same_region",
-    "same_words_other_region", "same_words_no_rival",
+    "same_words_other_region", "same_words_no_rival", "same_cpv", "other_cpv",
+    "same_words_other_cpv", "large_company", "mid_company", "no_size", "same_words_large",
+    "same_words_no_size",
 )  # fmt: skip
 _FUZZY = 88.0  # a word matches a misspelt one above this rapidfuzz ratio (5+ letters)
 
@@ -72,11 +74,13 @@ def _fields(q: Entity, r: Entity) -> list[float]:
     qd, rd = divisions(q.industry), divisions(r.industry)
     shared = len(q.buyers & r.buyers)
     gap = min((abs(a - b) for a in q.years for b in r.years), default=None)
+    sold = len(q.cpv & r.cpv) / len(q.cpv | r.cpv) if q.cpv and r.cpv else 0.0
     return [
         float(bool(q.regions & r.regions)), float(both_region and not q.regions & r.regions),
         float(bool(qd & rd)), float(bool(qd and rd and not qd & rd)),
         math.log1p(shared), float(bool(q.buyers and r.buyers and not shared)),
         min(gap, 10) / 10 if gap is not None else 0.0,
+        sold, float(bool(q.cpv and r.cpv and not q.cpv & r.cpv)),
     ]  # fmt: skip
 
 
@@ -94,10 +98,19 @@ def pair_features(qn: Name, rn: Name, q: Entity, r: Entity, weights: TokenWeight
         min(shared_w / top, 3.0), fuzz.ratio(qn.key, rn.key) / 100, float(qn.key == rn.key),
         same, float(len(qn.tokens) == 1),
         float(qn.unit), float(qn.qualifier), float(both_forms and qn.form == rn.form),
-        *fields, cosine, margin, math.log1p(rivals),
-        # A name is a surer clue where the place agrees and no other organisation bears it.
-        same * fields[0], same * fields[1], same * float(rivals == 0),
+        *fields[:7], cosine, margin, math.log1p(rivals),
+        # A name is a surer clue where the place agrees and no other organisation bears it,
+        # a weaker one where the two sell in other markets (namesakes).
+        same * fields[0], same * fields[1], same * float(rivals == 0), *fields[7:],
+        same * fields[8], *_size(r, same),
     ]  # fmt: skip
+
+
+def _size(r: Entity, same: float) -> list[float]:
+    """The candidate's size class: an exact name of a large group (GE) may be any of its
+    companies; a French candidate the register gives no size is one Sirene did not know."""
+    large, unsized = float(r.size == "GE"), float(r.country == "FR" and not r.size)
+    return [large, float(r.size == "ETI"), unsized, same * large, same * unsized]
 
 
 def rival_stats(qi: np.ndarray, ent: np.ndarray, cos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -74,16 +74,23 @@ class Name:
         return tuple(self.key.split())
 
 
+def _readable(name: str) -> str:
+    """The name with what sources break in it mended: an underscore stands for a space
+    ("EPISAVEURS_LABOURSE"), and a replacement character for a lost accented letter, read as
+    "e" (the only one seen behind it in the DECP files: "In\ufffdo R\ufffdseaux" is Inéo Réseaux)."""
+    return clean_text(name).replace("_", " ").replace("\ufffd", "e")
+
+
 def comparable(name: str) -> str:
     """``"DESTIA OY ETELÄ-SUOMI"`` -> ``"destia etela suomi"``: the name without its legal form."""
-    words = [w for w in name_key(name).split() if w not in LEGAL_FORMS]
+    words = [w for w in name_key(_readable(name)).split() if w not in LEGAL_FORMS]
     return re.sub(r"\s+", " ", " ".join(words)).strip()
 
 
 def legal_form(name: str) -> str:
     """The kind of legal person a name's legal form makes (``company``, ``association``...),
     ``""`` when it writes none."""
-    forms = [w for w in name_key(name).split() if w in LEGAL_FORMS]
+    forms = [w for w in name_key(_readable(name)).split() if w in LEGAL_FORMS]
     return _FORM_KINDS.get(forms[0], forms[0]) if forms else ""
 
 
@@ -95,7 +102,7 @@ def parse(name: str) -> list[Name]:
     Oy Etelä-Suomi") or by an agency ("COLAS - Agence de la Garde"). "Martela / HM Profiili Oy"
     has no legal form before its slash: it is read whole, never as "Martela".
     """
-    text = clean_text(name)
+    text = _readable(name)
     whole = Name(name, comparable(text), legal_form(text))
     head = _unit_head(text)
     if head is not None:

@@ -24,7 +24,7 @@ from ..ingest.records import (
     SupplierProfileRecord,
 )
 from ..vocab.normalize import name_key
-from .entities import Entity
+from .entities import Entity, cpv_divisions
 
 #: Schemes that identify an organisation on their own (a register number, not a name).
 STRONG_SCHEMES = ("FI-YTUNNUS", "FR-SIREN", "EU-VAT")
@@ -39,6 +39,7 @@ LAYOUT: tuple[tuple[str, str, str], ...] = (
     ("FR", "register", "decp-fr/data.gouv.fr_aife.json"),
     ("FR", "register", "decp-fr/aife-sample-2016-2020.json"),
     ("FR", "register", "sirene-fr/sirene_etablissements_decp_titulaires.csv"),
+    ("FR", "register", "sirene-fr/sirene_unitelegale_categorie_decp_titulaires.csv"),
     ("FR", "query", "decp-fr/marches-publics.info.json"),
     ("FR", "query", "decp-fr/data.gouv.fr_pes.json"),
     ("FR", "query", "decp-fr/e-marchespublics.json"),
@@ -65,9 +66,10 @@ def _mentions(path: Path) -> Iterator[tuple[OrgRef, Entity]]:
             year = {rec.date.year} if rec.date else set()
             buyers = {_key(rec.buyer)} if rec.buyer else set()
             where = {rec.region} if rec.region else set()
+            sold = cpv_divisions([rec.cpv_main, *rec.cpv_additional])
             for a in rec.awards:
                 yield a.supplier, Entity("", [], buyers=set(buyers), years=set(year),
-                                         regions=set(where))  # fmt: skip
+                                         regions=set(where), cpv=set(sold))  # fmt: skip
         elif isinstance(rec, SignalRecord):
             yield rec.org, Entity("", [], years={rec.year} if rec.year else set())
         elif isinstance(rec, SupplierProfileRecord):
@@ -79,6 +81,7 @@ def _mentions(path: Path) -> Iterator[tuple[OrgRef, Entity]]:
                     names,
                     regions={rec.region} if rec.region else set(),
                     industry=set(rec.industry_codes),
+                    size=rec.size_class,
                 ),
             )
 

@@ -1,5 +1,5 @@
-"""A store of real Finnish records, built once: invoices, HILMA 2014, the YTJ sample and
-Business Finland funding, as the issue's user ingested them; each test gets its own copy."""
+"""A store of real Finnish records, built once: invoices, HILMA 2014 (notices, awards and the
+listing), the YTJ sample and Business Finland funding; each test gets its own copy."""
 
 from __future__ import annotations
 
@@ -21,9 +21,12 @@ def finnish_store(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -
     ingest_paths(url, [
         shared_data / "fi-municipal-invoices" / "valkeakoski_2018-08_purchase_invoices.csv",
         shared_data / "fi-municipal-invoices" / "kemijarvi_2022-q4_purchase_invoices.csv",
-        # The notices and award rows, as the issue's user had them (before the listing reader).
         shared_data / "hilma-2014" / "notices_2014_full.json",
-        shared_data / "hilma-2014" / "awards_2014.csv", shared_data / "ytj-sample" / "ytj_cache.json",
+        shared_data / "hilma-2014" / "awards_2014.csv",
+        # The listing gives cities their business id from the shipped municipality list: while
+        # that list gave Helsinki Heinävesi's id, Helsinki was two organisations and its units
+        # merged into neither.
+        shared_data / "hilma-2014" / "listing_2014.csv", shared_data / "ytj-sample" / "ytj_cache.json",
         shared_data / "business-finland" / "BFData.csv",
     ])  # fmt: skip
     get_engine(url).dispose()

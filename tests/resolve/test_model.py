@@ -54,3 +54,18 @@ def test_models_round_trip(tmp_path: Path) -> None:
     loaded, state = load_models(tmp_path / "m.json")
     assert state["threshold"] == 0.9
     assert np.allclose(loaded["FI"].predict_proba(X), model.predict_proba(X))
+
+
+def test_the_best_candidate_model_adds_up_field_by_field() -> None:
+    X, y, g = _pairs(np.random.default_rng(4), 400)
+    X[::3, 1] += 1.5 * y[::3]  # a field that only tells right from wrong best candidates
+    plain = LinkageModel(rescore=False).fit(X, y, g)
+    model = LinkageModel(rescore=True).fit(X, y, g)
+    assert np.array_equal(plain.best_coef_, plain.coef_)
+    assert not np.allclose(model.best_coef_, model.coef_)
+    # One weight per field: the explained parts and the intercept are the merge's log-odds.
+    why = model.explain(X[0], top=len(FEATURES))
+    total = sum(v["weight"] for v in why.values()) + model.best_intercept_
+    assert abs(total - model.best_log_odds(X[:1])[0]) < 1e-2
+    # The pair model still ranks the candidates; the best-candidate model scores the choice.
+    assert np.allclose(model.decision_function(X), plain.decision_function(X))

@@ -11,7 +11,10 @@ from matcher.resolve.names import comparable, legal_form, parse
     ("name", "expected"),
     [("DESTIA OY ETELÄ-SUOMI", "destia etela suomi"), ("Oy Vestek Ab", "vestek"),
      ("Soci\u00c3\u00a9t\u00c3\u00a9 G\u00c3\u00a9n\u00c3\u00a9rale SAS", "societe generale"),
-     ("Martela / HM Profiili Oy", "martela hm profiili")],
+     ("Martela / HM Profiili Oy", "martela hm profiili"),
+     # Breakage seen in DECP: underscores for spaces, a replacement character for "é".
+     ("EPISAVEURS_LABOURSE", "episaveurs labourse"),
+     ("In\ufffdo R\ufffdseaux Centre", "ineo reseaux centre")],
 )  # fmt: skip
 def test_comparable_names(name: str, expected: str) -> None:
     assert comparable(name) == expected
