@@ -38,6 +38,12 @@ class Settings(BaseSettings):
     embedding_seed_dirs: list[Path] = [_ROOT / "data" / "demo" / "embeddings"]
     #: The bundled demo data set ingested by ``innomatch demo``.
     demo_data_dir: Path = _ROOT / "data" / "demo"
+    #: Seconds between a server's checks for a newly published build, which it then loads in the
+    #: background and switches to (0: never; restart or ``Matcher.reload`` to see a new build).
+    index_reload_s: float = 2.0
+    #: Memory-map the index's arrays read-only instead of reading them into memory: server workers
+    #: on one machine share those pages.
+    index_mmap: bool = True
     #: Trained ranker artefacts and their manifest.
     models_dir: Path = _ROOT / "models"
     #: Re-order the matches with the trained ranker in ``models_dir`` when one fits the index's
