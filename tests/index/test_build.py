@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -117,3 +118,26 @@ def test_a_flat_index_of_older_versions_is_still_read(settings: Settings, embedd
     # Memory-mapped, read-only: several server processes share these pages.
     assert isinstance(loaded.procurement_vectors.matrix, np.memmap)
     assert not loaded.procurement_vectors.matrix.flags.writeable
+
+
+def test_a_record_completed_by_a_later_file_is_derived_again(settings: Settings, embedder: Embedder,
+                                                             tmp_path: Path) -> None:  # fmt: skip
+    with gzip.open(DEMO / "decp" / "e-marchespublics.json.gz", "rt", encoding="utf-8") as f:
+        records = json.load(f)["marches"][:60]
+    first = tmp_path / "first.json"
+    # The first file lacks the CPV code of one contract; a later file publishes it.
+    gap = {k: v for k, v in records[0].items() if k != "codeCPV"}
+    first.write_text(json.dumps({"marches": [gap, *records[1:]]}), encoding="utf-8")
+    later = tmp_path / "later.json"
+    later.write_text(json.dumps({"marches": records[:1]}), encoding="utf-8")
+    _ingest(settings, first)
+    before = build_index(settings, embedder)
+    _ingest(settings, later)
+    after = build_index(settings, embedder)
+    assert after.reused == len(before.corpus.procurements) - 1
+    changed = [(a.cpv, b.cpv) for a, b in zip(before.corpus.procurements, after.corpus.procurements,
+                                              strict=True) if a != b]  # fmt: skip
+    assert changed == [([], [records[0]["codeCPV"]])]
+    full = build_index(settings.model_copy(update={"index_dir": tmp_path / "full"}), embedder,
+                       full=True)  # fmt: skip
+    _assert_same(after, full, embedder)
