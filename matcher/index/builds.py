@@ -43,20 +43,21 @@ def current_build(index_dir: Path) -> Path | None:
 
 def new_build_dir(index_dir: Path) -> Path:
     """A new, empty folder for a build (named by time, so builds sort in the order made)."""
-    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
+    stamp = datetime.now().strftime("%Y%m%dT%H%M%S.%f")
     folder = index_dir / _BUILDS / f"{stamp}-{secrets.token_hex(3)}"
     folder.mkdir(parents=True)
     return folder
 
 
 def publish(index_dir: Path, folder: Path, keep: int = 3) -> None:
-    """Make ``folder`` the live build, then remove all but the ``keep`` newest other builds.
+    """Make ``folder`` the live build, then remove all but the ``keep`` newest builds made before
+    it (a build started later and still being written is left alone).
 
     The link is relative (``builds/<id>``), so ``INDEX_DIR`` can be moved or mounted elsewhere.
     """
     tmp = index_dir / f".{_CURRENT}.{secrets.token_hex(4)}"
     os.symlink(Path(_BUILDS) / folder.name, tmp)
     os.replace(tmp, index_dir / _CURRENT)
-    older = sorted(p for p in (index_dir / _BUILDS).iterdir() if p.is_dir() and p != folder)
+    older = sorted(p for p in (index_dir / _BUILDS).iterdir() if p.is_dir() and p.name < folder.name)
     for old in older[: max(0, len(older) - keep)]:
         shutil.rmtree(old, ignore_errors=True)
