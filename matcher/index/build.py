@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -12,13 +13,13 @@ from pathlib import Path
 import joblib
 import numpy as np
 
-from ..embed import CachedEmbedder, Embedder, EmbeddingCache, load_embedder
+from ..embed import CachedEmbedder, Embedder, load_embedder
 from ..exceptions import IndexNotBuiltError
 from ..settings import Settings
 from ..store.db import session_scope
 from ..vocab import cpv_vocabulary
 from .builds import INDEX_FILE, current_build, new_build_dir, publish
-from .cluster import RemoteEmbedder
+from .cluster import CacheFront, RemoteEmbedder
 from .corpus import Corpus, load_corpus
 from .incremental import Coverage, coverage_now, derivation_key, reuse_vectors
 from .lexical import LexicalIndex
@@ -51,6 +52,8 @@ class MatchIndex:
     coverage: Coverage | None = None
     #: Procurements whose document and vector were taken from the previous build.
     reused: int = 0
+    #: Seconds per build stage.
+    timings: dict[str, float] | None = None
 
     def manifest(self) -> dict[str, object]:
         """Counts and provenance, written next to the index."""
@@ -65,6 +68,7 @@ class MatchIndex:
             "sim_ceiling": round(self.sim_ceiling, 4),
             "coverage": self.coverage.as_dict() if self.coverage else None,
             "reused_procurements": self.reused,
+            "timings_s": self.timings,
         }
 
 
@@ -88,17 +92,20 @@ def build_index(
     and embedded; the result equals a full build's. Only texts not in the embedding cache reach
     the model, on ``remote`` workers if given.
     """
+    lap = _Laps()
     embedder = embedder or load_embedder(settings.model_name, settings.embed_batch_size)
     vocab = cpv_vocabulary()
     key = derivation_key(embedder.name, settings.embed_max_words, vocab)
     previous = None if full else _previous(settings.index_dir, key)
     log.info("%s build", "incremental" if previous else "full")
     since = previous.coverage.ingest_run if previous and previous.coverage else None
+    lap("previous build")
     with session_scope(settings.database_url) as session:
         coverage = coverage_now(session, key)
         corpus = load_corpus(session, vocab, settings.embed_max_words,
                              previous.corpus if previous else None, since)  # fmt: skip
-    cached = _CacheFront(settings, embedder, progress, remote)
+    lap("corpus")
+    cached = CacheFront(settings, embedder, progress, remote)
     proc_vecs = reuse_vectors(
         [(p.id, p.text) for p in corpus.procurements], _proc_keys(previous),
         _matrix(previous.procurement_vectors) if previous else None, embedder.dim,
@@ -110,23 +117,43 @@ def build_index(
         _profile_keys(previous), _matrix(previous.profile_vectors) if previous else None,
         embedder.dim, lambda texts: cached.embed("embed supplier profiles", texts),
     )  # fmt: skip
+    lap("vectors")
     advance = progress("lexical index", 1)
     lexical = LexicalIndex().fit([p.text for p in corpus.procurements])
     advance(1)
+    lap("lexical")
     floor, ceiling = calibrate(cached.cached, corpus, proc_vecs)
+    lap("calibrate")
     index = MatchIndex(
         corpus=corpus, model_name=embedder.name,
         procurement_vectors=ExactIndex(proc_vecs), profile_vectors=ExactIndex(prof_vecs),
         profile_rows=prof_rows, lexical=lexical, built_at=datetime.now().isoformat(timespec="seconds"),
         sim_floor=floor, sim_ceiling=ceiling, coverage=coverage,
-        reused=len(corpus.procurements) - cached.embedded_rows,
+        reused=len(corpus.procurements) - cached.embedded_rows, timings=lap.seconds,
     )  # fmt: skip
     folder = new_build_dir(settings.index_dir)
     save_index(index, folder)
+    lap("save")
     for step in steps:
         step(settings.model_copy(update={"index_dir": folder}), index)
+        lap(getattr(step, "__name__", "step"))
+    _write_manifest(index, folder)  # again, with the steps' times
     publish(settings.index_dir, folder)
+    log.info("build %s published: %s", folder.name, lap.seconds)
     return index
+
+
+class _Laps:
+    """Seconds per stage of a build, for the manifest (what an incremental build saves where)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def __call__(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.seconds[stage] = round(now - self._last, 2)
+        self._last = now
 
 
 def _previous(index_dir: Path, key: str) -> MatchIndex | None:
@@ -159,41 +186,6 @@ def _profile_keys(index: MatchIndex | None) -> list[tuple[int, str | None]]:
 
 def _matrix(vectors: VectorIndex) -> np.ndarray:
     return vectors.vectors_for(np.arange(len(vectors), dtype=np.int64))
-
-
-class _CacheFront:
-    """The embedding cache in front of the model (or of remote workers), opened on first need:
-    an incremental build with nothing new to embed never loads the cache's shards."""
-
-    def __init__(self, settings: Settings, embedder: Embedder, progress: ProgressFactory,
-                 remote: RemoteEmbedder | None) -> None:  # fmt: skip
-        self.settings, self.embedder = settings, embedder
-        self.progress, self.remote = progress, remote
-        self._cached: CachedEmbedder | None = None
-        #: Rows that were not taken from the previous build.
-        self.embedded_rows = 0
-
-    @property
-    def cached(self) -> CachedEmbedder:
-        if self._cached is None:
-            s = self.settings
-            cache = EmbeddingCache(self.embedder.name, s.embedding_cache_dir, s.embedding_seed_dirs)
-            self._cached = CachedEmbedder(self.embedder, cache, s.embed_batch_size)
-        return self._cached
-
-    def embed(self, stage: str, texts: list[str]) -> np.ndarray:
-        """Passage vectors of ``texts`` through the cache; uncached texts go to the model."""
-        if stage == "embed procurements":
-            self.embedded_rows += len(texts)
-        cache = self.cached.cache
-        missing = list(dict.fromkeys(t for t in texts if cache.get("passage", t) is None))
-        advance = self.progress(stage, len(missing))
-        if self.remote is not None and missing:
-            # Same texts, same order, same batches as the model would see here (identical vectors).
-            for start, vectors in self.remote.embed(missing):
-                cache.put_many("passage", missing[start : start + len(vectors)], vectors)
-                advance(len(vectors))
-        return self.cached.embed_passages(texts, advance)
 
 
 def index_before(index: MatchIndex, before: date, include_undated: bool = False) -> MatchIndex:
@@ -258,6 +250,10 @@ def save_index(index: MatchIndex, folder: Path) -> None:
     """Write the index and its manifest into a build folder (atomically: a reader never sees half
     a file). Not live until :func:`~matcher.index.builds.publish` points ``current`` at it."""
     dump_atomic(index, folder / INDEX_FILE)
+    _write_manifest(index, folder)
+
+
+def _write_manifest(index: MatchIndex, folder: Path) -> None:
     (folder / _MANIFEST).write_text(json.dumps(index.manifest(), indent=2), encoding="utf-8")
 
 

@@ -1,4 +1,4 @@
-"""Embedding on a Dask cluster: a local one (``--workers N``) or a running one (``--scheduler``).
+"""Embedding for a build, through the cache: in this process, or on a Dask cluster: a local one (``--workers N``) or a running one (``--scheduler``).
 
 The texts the embedding cache lacks are cut into partitions of whole batches; each worker loads
 the model once and embeds its partitions batch by batch, exactly the batches the single-process
@@ -9,15 +9,16 @@ them to the cache, so a later build (or the server) needs no cluster.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 
-from ..embed import Embedder, load_embedder
+from ..embed import CachedEmbedder, Embedder, EmbeddingCache, load_embedder
+from ..settings import Settings
 
-__all__ = ["RemoteEmbedder", "dask_embedder"]
+__all__ = ["CacheFront", "RemoteEmbedder", "dask_embedder"]
 
 #: The model of each worker process, loaded by its first partition.
 _MODELS: dict[tuple[str, int], Embedder] = {}
@@ -80,3 +81,39 @@ def dask_embedder(model: str, batch_size: int, workers: int = 0, scheduler: str 
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=processes,
                       dashboard_address=None) as cluster, Client(cluster) as client:  # fmt: skip
         yield RemoteEmbedder(client, model, batch_size)
+
+
+class CacheFront:
+    """The embedding cache in front of the model (or of remote workers), opened on first need:
+    an incremental build with nothing new to embed never loads the cache's shards."""
+
+    def __init__(self, settings: Settings, embedder: Embedder,
+                 progress: Callable[[str, int], Callable[[int], None]],
+                 remote: RemoteEmbedder | None) -> None:  # fmt: skip
+        self.settings, self.embedder = settings, embedder
+        self.progress, self.remote = progress, remote
+        self._cached: CachedEmbedder | None = None
+        #: Rows that were not taken from the previous build.
+        self.embedded_rows = 0
+
+    @property
+    def cached(self) -> CachedEmbedder:
+        if self._cached is None:
+            s = self.settings
+            cache = EmbeddingCache(self.embedder.name, s.embedding_cache_dir, s.embedding_seed_dirs)
+            self._cached = CachedEmbedder(self.embedder, cache, s.embed_batch_size)
+        return self._cached
+
+    def embed(self, stage: str, texts: list[str]) -> np.ndarray:
+        """Passage vectors of ``texts`` through the cache; uncached texts go to the model."""
+        if stage == "embed procurements":
+            self.embedded_rows += len(texts)
+        cache = self.cached.cache
+        missing = list(dict.fromkeys(t for t in texts if cache.get("passage", t) is None))
+        advance = self.progress(stage, len(missing))
+        if self.remote is not None and missing:
+            # Same texts, same order, same batches as the model would see here (identical vectors).
+            for start, vectors in self.remote.embed(missing):
+                cache.put_many("passage", missing[start : start + len(vectors)], vectors)
+                advance(len(vectors))
+        return self.cached.embed_passages(texts, advance)
