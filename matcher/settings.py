@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     embed_max_words: int = 96
     #: Texts per embedding batch.
     embed_batch_size: int = 64
+    #: Device ``innomatch build`` embeds on with a sentence-transformers model (``cuda`` on a GPU
+    #: machine); queries are embedded on the CPU.
+    embed_device: str = "cpu"
     #: Entity resolution merges a name-only organisation into a register one when the calibrated
     #: probability that they are the same reaches this: chosen on the calibration half of the
     #: hidden-identifier records (the lowest confidence keeping precision >= 0.995 there);

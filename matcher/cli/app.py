@@ -121,8 +121,8 @@ def build(
     migrate(settings.database_url)
     start = time.perf_counter()
     try:
-        with dask_embedder(settings.model_name, settings.embed_batch_size, workers,
-                           scheduler) as remote:  # fmt: skip
+        with dask_embedder(settings.model_name, settings.embed_batch_size, workers, scheduler,
+                           device=settings.embed_device) as remote:  # fmt: skip
             index = build_index(settings, progress=_progress, full=full, remote=remote,
                                 steps=[build_potentials, build_cpv_inferrer])  # fmt: skip
     except InnomatchError as exc:

@@ -93,7 +93,8 @@ def build_index(
     the model, on ``remote`` workers if given.
     """
     lap = _Laps()
-    embedder = embedder or load_embedder(settings.model_name, settings.embed_batch_size)
+    embedder = embedder or load_embedder(settings.model_name, settings.embed_batch_size,
+                                         settings.embed_device)
     vocab = cpv_vocabulary()
     key = derivation_key(embedder.name, settings.embed_max_words, vocab)
     previous = None if full else _previous(settings.index_dir, key)

@@ -21,18 +21,19 @@ from ..settings import Settings
 __all__ = ["CacheFront", "RemoteEmbedder", "dask_embedder"]
 
 #: The model of each worker process, loaded by its first partition.
-_MODELS: dict[tuple[str, int], Embedder] = {}
+_MODELS: dict[tuple[str, int, str], Embedder] = {}
 #: One partition at a time per process: threads of one worker share the model, whose engine is
 #: not documented as thread-safe.
 _LOCK = threading.Lock()
 
 
-def _embed_partition(model: str, batch_size: int, texts: Sequence[str]) -> np.ndarray:
+def _embed_partition(model: str, batch_size: int, device: str, texts: Sequence[str]) -> np.ndarray:
     """Run on a worker: passage vectors of ``texts``, embedded ``batch_size`` at a time."""
     with _LOCK:
-        embedder = _MODELS.get((model, batch_size))
+        key = (model, batch_size, device)
+        embedder = _MODELS.get(key)
         if embedder is None:
-            embedder = _MODELS[(model, batch_size)] = load_embedder(model, batch_size)
+            embedder = _MODELS[key] = load_embedder(model, batch_size, device)
         parts = [embedder.embed_passages(texts[i : i + batch_size])
                  for i in range(0, len(texts), batch_size)]  # fmt: skip
     return np.concatenate(parts).astype(np.float32)
@@ -41,11 +42,13 @@ def _embed_partition(model: str, batch_size: int, texts: Sequence[str]) -> np.nd
 class RemoteEmbedder:
     """Passage embedding spread over the workers of a ``dask.distributed`` client."""
 
-    def __init__(self, client: Any, model: str, batch_size: int = 64,
+    def __init__(self, client: Any, model: str, batch_size: int = 64, device: str = "cpu",
                  partition_batches: int = 32) -> None:  # fmt: skip
         self.client = client
         self.model = model
         self.batch_size = batch_size
+        #: The workers' device (``cuda`` where they have a GPU).
+        self.device = device
         #: Batches per partition: partitions start at whole batches, so no batch straddles two.
         self.partition_batches = partition_batches
 
@@ -56,7 +59,7 @@ class RemoteEmbedder:
         size = self.batch_size * self.partition_batches
         starts = list(range(0, len(texts), size))
         futures = {
-            self.client.submit(_embed_partition, self.model, self.batch_size,
+            self.client.submit(_embed_partition, self.model, self.batch_size, self.device,
                                list(texts[s : s + size]), pure=False): s
             for s in starts
         }  # fmt: skip
@@ -66,7 +69,7 @@ class RemoteEmbedder:
 
 @contextmanager
 def dask_embedder(model: str, batch_size: int, workers: int = 0, scheduler: str | None = None,
-                  processes: bool = True) -> Iterator[RemoteEmbedder | None]:  # fmt: skip
+                  processes: bool = True, device: str = "cpu") -> Iterator[RemoteEmbedder | None]:  # fmt: skip
     """A :class:`RemoteEmbedder` on ``scheduler`` (``tcp://host:8786``), or on a local cluster of
     ``workers`` single-threaded workers; None (embed in this process) when neither is given."""
     if not scheduler and workers <= 0:
@@ -76,11 +79,11 @@ def dask_embedder(model: str, batch_size: int, workers: int = 0, scheduler: str 
 
     if scheduler:
         with Client(scheduler) as client:
-            yield RemoteEmbedder(client, model, batch_size)
+            yield RemoteEmbedder(client, model, batch_size, device)
         return
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=processes,
                       dashboard_address=None) as cluster, Client(cluster) as client:  # fmt: skip
-        yield RemoteEmbedder(client, model, batch_size)
+        yield RemoteEmbedder(client, model, batch_size, device)
 
 
 class CacheFront:
