@@ -14,7 +14,7 @@ from matcher.index import MatchIndex, build_index, load_index
 from matcher.index.builds import current_build
 from matcher.ingest import ingest_paths
 from matcher.rank import Need, RankingPipeline
-from matcher.resolve.merge import merge
+from matcher.resolve.merge import merge, undo
 from matcher.settings import Settings
 from matcher.store.db import migrate, session_scope
 
@@ -65,7 +65,7 @@ def test_incremental_build_equals_full_build(settings: Settings, embedder: Embed
     winners = [w for p in first.corpus.procurements for w in p.winners]
     kept, merged = winners[0], next(w for w in winners if w != winners[0])
     with session_scope(settings.database_url) as session:
-        merge(session, kept, merged, "test", "same firm", 1.0)
+        log_id = merge(session, kept, merged, "test", "same firm", 1.0).id
     incremental = build_index(settings, embedder)
     full = build_index(settings.model_copy(update={"index_dir": settings.index_dir.parent / "full"}),
                        embedder, full=True)  # fmt: skip
@@ -73,6 +73,15 @@ def test_incremental_build_equals_full_build(settings: Settings, embedder: Embed
     assert full.reused == 0
     assert merged not in {s.id for s in incremental.corpus.suppliers}
     _assert_same(incremental, full, embedder)
+    # Unmerged again: the firm and its awards are back in the next incremental build.
+    with session_scope(settings.database_url) as session:
+        undo(session, log_id)
+    unmerged = build_index(settings, embedder)
+    assert unmerged.reused == len(full.corpus.procurements)
+    assert merged in {s.id for s in unmerged.corpus.suppliers}
+    assert unmerged.corpus != incremental.corpus
+    again = settings.model_copy(update={"index_dir": settings.index_dir.parent / "full2"})
+    _assert_same(unmerged, build_index(again, embedder, full=True), embedder)
 
 
 def test_build_without_changes_reuses_everything(settings: Settings, embedder: Embedder) -> None:
