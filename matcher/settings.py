@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     #: Memory-map the index's arrays read-only instead of reading them into memory: server workers
     #: on one machine share those pages.
     index_mmap: bool = True
+    #: Builds kept besides the live one (a server may still be reading the one before; each
+    #: costs the disk of a whole index).
+    index_keep_builds: int = 2
     #: Trained ranker artefacts and their manifest.
     models_dir: Path = _ROOT / "models"
     #: Re-order the matches with the trained ranker in ``models_dir`` when one fits the index's

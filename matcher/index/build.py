@@ -140,7 +140,7 @@ def build_index(
         step(settings.model_copy(update={"index_dir": folder}), index)
         lap(getattr(step, "__name__", "step"))
     _write_manifest(index, folder)  # again, with the steps' times
-    publish(settings.index_dir, folder)
+    publish(settings.index_dir, folder, keep=settings.index_keep_builds)
     log.info("build %s published: %s s (CPU %s)", folder.name, lap.seconds, lap.cpu)
     return index
 

@@ -108,8 +108,8 @@ def test_each_build_is_a_new_folder_and_current_points_at_the_last(
         assert folder is not None
         folders.append(folder)
     assert len(set(folders)) == 5 and live not in folders
-    # The live build and the three before it are kept; older ones are removed.
-    assert sorted((settings.index_dir / "builds").iterdir()) == sorted(folders[-4:])
+    # The live build and the two before it are kept (INDEX_KEEP_BUILDS); older ones are removed.
+    assert sorted((settings.index_dir / "builds").iterdir()) == sorted(folders[-3:])
     assert load_index(settings.index_dir).built_at == load_index(folders[-1]).built_at
 
 
