@@ -16,6 +16,7 @@ from matcher.index import build_index
 from matcher.index.builds import current_build, new_build_dir, publish
 from matcher.ingest import ingest_paths
 from matcher.innovation.table import build_potentials
+from matcher.service import Matcher
 from matcher.settings import Settings
 from matcher.store.db import migrate
 
@@ -104,3 +105,21 @@ def test_a_running_server_switches_to_a_new_build_under_load(tmp_path: Path,
         builds = [b for _, b in answers]
         first_new = builds.index(new.built_at)
         assert set(builds[:first_new]) == {old.built_at} and set(builds[first_new:]) == {new.built_at}
+
+
+def test_reload_switches_at_once_and_polling_can_be_off(tmp_path: Path, embedder: Embedder) -> None:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'store.db'}",
+                        index_dir=tmp_path / "index", embedding_cache_dir=tmp_path / "emb",
+                        embedding_seed_dirs=[DEMO / "embeddings"], index_reload_s=0)  # fmt: skip
+    migrate(settings.database_url)
+    ingest_paths(settings.database_url, [DEMO / "decp" / "e-marchespublics.json.gz"])
+    build_index(settings, embedder)
+    matcher = Matcher(settings, embedder)
+    old = matcher.pipeline()
+    ingest_paths(settings.database_url, [DEMO / "decp" / "data.gouv.fr_pes.json.gz"])
+    build_index(settings, embedder)
+    assert matcher.pipeline() is old  # polling off: the old build until told
+    assert matcher.reload() is True
+    new = matcher.pipeline()
+    assert new is not old and len(new.index_.corpus.procurements) > len(old.index_.corpus.procurements)
+    assert matcher.reload() is False  # the same build again
