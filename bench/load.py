@@ -39,13 +39,16 @@ _NO_LIMITS = {
 }
 
 
-def _rss_mb(proc: psutil.Process) -> float:
-    """Resident memory of the server and all its worker processes, in MiB."""
+def _rss_mb(proc: psutil.Process, kind: str = "rss") -> float:
+    """Resident memory of the server and all its worker processes, in MiB. ``pss`` counts a
+    page shared by n processes (the memory-mapped index) as 1/n in each: the sum is what the
+    machine holds, where ``rss`` counts shared pages once per process."""
     procs = [proc, *proc.children(recursive=True)]
     total = 0
     for p in procs:
         with contextlib.suppress(psutil.Error):  # a worker may exit between the two calls
-            total += p.memory_info().rss
+            info = p.memory_full_info() if kind == "pss" else p.memory_info()
+            total += getattr(info, kind)
     return total / 2**20
 
 
@@ -74,12 +77,13 @@ async def _drive(
 ) -> dict[str, object]:
     out: dict[str, list[float] | int] = {"latency_ms": [], "5xx": 0, "other": 0, "conn_errors": 0}
     until = time.monotonic() + seconds
-    peak = 0.0
+    peak = peak_pss = 0.0
 
     async def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_pss
         while time.monotonic() < until:
             peak = max(peak, _rss_mb(server))
+            peak_pss = max(peak_pss, _rss_mb(server, "pss"))
             await asyncio.sleep(0.5)
 
     start = time.monotonic()
@@ -93,7 +97,8 @@ async def _drive(
             "p50_ms": round(float(np.percentile(lat, 50)), 1) if len(lat) else None,
             "p99_ms": round(float(np.percentile(lat, 99)), 1) if len(lat) else None,
             "error_rate": round(errors / n, 4) if n else None, "5xx": out["5xx"],
-            "connection_errors": out["conn_errors"], "server_peak_rss_mib": round(peak)}  # fmt: skip
+            "connection_errors": out["conn_errors"], "server_peak_rss_mib": round(peak),
+            "server_peak_pss_mib": round(peak_pss)}  # fmt: skip
 
 
 def main() -> None:

@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT / "tests"))  # the uvicorn/Chromium harness the test
 from server_harness import CHROMIUM_ARGS, serve_in_background  # noqa: E402
 
 from matcher.cli.users import demo_accounts  # noqa: E402
+from matcher.index.builds import current_build  # noqa: E402
 from matcher.settings import get_settings  # noqa: E402
 
 QUERIES = ["Koulujen siivouspalvelut", "Sähköbussien latauspisteet ja latausinfrastruktuuri",
@@ -53,7 +54,7 @@ def main() -> None:
     args = parser.parse_args()
     settings = get_settings()
     src = settings.database_url.removeprefix("sqlite:///")
-    if not Path(src).is_file() or not (settings.index_dir / "index.joblib").is_file():
+    if not Path(src).is_file() or current_build(settings.index_dir) is None:
         sys.exit("no built demo store: run `bash scripts/demo.sh` (or `innomatch demo --no-serve`)")
     from playwright.sync_api import sync_playwright
 

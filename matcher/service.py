@@ -6,8 +6,10 @@ Look-ups by id live in ``lookup``; this module holds matching, statistics and he
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -16,7 +18,9 @@ from sqlalchemy.orm import Session
 from threadpoolctl import threadpool_limits
 
 from .embed import Embedder, load_embedder
+from .exceptions import IndexNotBuiltError
 from .index import MatchIndex, load_index
+from .index.builds import current_build
 from .index.corpus import ProcurementDoc, need_text
 from .innovation.need import need_potential
 from .innovation.schemas import (
@@ -45,8 +49,18 @@ from .store.db import is_migrated
 from .store.models import Award, Procurement
 from .vocab import cpv_vocabulary
 
+log = logging.getLogger(__name__)
 #: Similar past procurements the need's market view is read from.
 _SIMILAR = 50
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """One build as served: switched as a whole, so a request never mixes two builds."""
+
+    build: str
+    pipeline: RankingPipeline
+    potentials: dict[int, SupplierPotential]
 
 
 def trained_scorer(settings: Settings, index: MatchIndex) -> LambdaMARTScorer | None:
@@ -72,8 +86,10 @@ class Matcher:
         self.settings = settings
         self._embedder = embedder
         self._lock = threading.Lock()
-        self._pipeline: RankingPipeline | None = None
-        self._potentials: dict[int, SupplierPotential] = {}
+        self._load_lock = threading.Lock()
+        self._reloading = threading.Lock()
+        self._loaded: _Loaded | None = None
+        self._next_check = 0.0
         #: Share estimates by store state (count and last id of procurements): seconds to train.
         self._estimates: dict[tuple[int, int], ShareEstimate] = {}
         # A need's page ranks it and draws its market from the same text: embed it once.
@@ -94,27 +110,63 @@ class Matcher:
             return self._embedder
 
     def pipeline(self) -> RankingPipeline:
-        """The fitted ranking pipeline over the saved index, loaded on first use.
+        """The fitted ranking pipeline over the live build, loaded on first use.
+
+        Once loaded, a newer published build is noticed (one ``readlink`` at most every
+        ``index_reload_s``) and loaded in a background thread; requests keep the pipeline they
+        started with, so those in flight finish on the old build.
 
         Raises:
             IndexNotBuiltError: if ``innomatch build`` has not run.
         """
-        with self._lock:
-            if self._pipeline is None:
-                # Matching does small matrix-vector products; multi-threaded BLAS only fights the
-                # embedder's OpenMP threads for the cores (measured: p50 34 -> 16 ms, p99 125 -> 31).
-                threadpool_limits(limits=1, user_api="blas")
-                index = load_index(self.settings.index_dir)
-                # Scores saved by `innomatch build`; an index built without them gets them now.
-                table = load_potentials(self.settings.index_dir, index) or (
-                    build_potentials(self.settings, index)
-                )
-                suppliers = index.corpus.suppliers
-                self._potentials = {suppliers[pos].id: p for pos, p in table.by_pos.items()}
-                scorer = trained_scorer(self.settings, index)
-                cpv = load_cpv_inferrer(self.settings.index_dir, index)
-                self._pipeline = RankingPipeline(scorer=scorer, cpv_inferrer=cpv).fit(index)
-            return self._pipeline
+        loaded = self._loaded
+        if loaded is None:
+            with self._load_lock:
+                if self._loaded is None:
+                    self._loaded = self._load()
+                loaded = self._loaded
+        else:
+            self._watch(loaded.build)
+        return loaded.pipeline
+
+    def _load(self) -> _Loaded:
+        # Matching does small matrix-vector products; multi-threaded BLAS only fights the
+        # embedder's OpenMP threads for the cores (measured: p50 34 -> 16 ms, p99 125 -> 31).
+        threadpool_limits(limits=1, user_api="blas")
+        folder = current_build(self.settings.index_dir)
+        if folder is None:
+            raise IndexNotBuiltError(f"no index at {self.settings.index_dir}: run `innomatch build`")
+        index = load_index(folder, mmap=self.settings.index_mmap)
+        # Scores saved by `innomatch build`; an index built without them gets them now.
+        table = load_potentials(folder, index) or build_potentials(
+            self.settings.model_copy(update={"index_dir": folder}), index
+        )
+        suppliers = index.corpus.suppliers
+        potentials = {suppliers[pos].id: p for pos, p in table.by_pos.items()}
+        scorer = trained_scorer(self.settings, index)
+        cpv = load_cpv_inferrer(folder, index)
+        pipe = RankingPipeline(scorer=scorer, cpv_inferrer=cpv).fit(index)
+        return _Loaded(str(folder), pipe, potentials)
+
+    def _watch(self, build: str) -> None:
+        """Start loading a newer build in the background if one was published."""
+        now = time.monotonic()
+        if self.settings.index_reload_s <= 0 or now < self._next_check:
+            return
+        self._next_check = now + self.settings.index_reload_s
+        folder = current_build(self.settings.index_dir)
+        if folder is not None and str(folder) != build and not self._reloading.locked():
+            threading.Thread(target=self._reload_quietly, name="index-reload", daemon=True).start()
+
+    def _reload_quietly(self) -> None:
+        if not self._reloading.acquire(blocking=False):
+            return
+        try:
+            self.reload()
+        except Exception:  # the old build keeps serving; the next check tries again
+            log.exception("loading the new build failed; still serving %s", self._loaded)
+        finally:
+            self._reloading.release()
 
     def index(self) -> MatchIndex:
         """The loaded index (loading it on first use)."""
@@ -123,10 +175,10 @@ class Matcher:
     def potential(self, supplier_id: int) -> SupplierPotential | None:
         """The innovation potential of ``supplier_id`` in the loaded index."""
         self.pipeline()
-        return self._potentials.get(supplier_id)
+        return self._loaded.potentials.get(supplier_id) if self._loaded else None
 
     def _potential_score(self, supplier_id: int) -> float | None:
-        p = self._potentials.get(supplier_id)
+        p = self.potential(supplier_id)
         return p.score if p else None
 
     def warm_up(self) -> None:
@@ -134,15 +186,19 @@ class Matcher:
         self.pipeline()
         self.embed_query("warm-up")
 
-    def reload(self) -> None:
-        """Forget the loaded index so the next call reads the newest build."""
-        with self._lock:
-            self._pipeline = None
-            self._potentials = {}
+    def reload(self) -> bool:
+        """Load the live build now and switch to it (True if it is another build than the one
+        served); requests in progress finish on the build they started with."""
+        with self._load_lock:
+            loaded = self._load()
+            changed = self._loaded is None or loaded.build != self._loaded.build
+            self._loaded = loaded
+        log.info("serving build %s", loaded.build)
+        return changed
 
     def index_ready(self) -> bool:
         """True if an index is loaded or can be."""
-        return self._pipeline is not None or (self.settings.index_dir / "index.joblib").is_file()
+        return self._loaded is not None or current_build(self.settings.index_dir) is not None
 
     def match(self, request: MatchRequest) -> MatchResponse:
         """Rank suppliers for a described need, each with the parts of its score and evidence."""
@@ -152,7 +208,7 @@ class Matcher:
         vector = self.embed_query(need_text(request.text, request.cpv, cpv_vocabulary()))
         ranking = pipe.rank(need, vector, request.k, self._potential_score,
                             request.innovation_weight)  # fmt: skip
-        results = [self._result(pipe.index_, rank, r)
+        results = [self._result(pipe, rank, r)
                    for rank, r in enumerate(ranking.results, start=1)]  # fmt: skip
         ctx = ranking.ctx
         return MatchResponse(
@@ -163,9 +219,9 @@ class Matcher:
             ranker=ranking.scorer,
         )  # fmt: skip
 
-    def _result(self, index: MatchIndex, rank: int, r: Ranked) -> SupplierMatch:
-        s = self.pipeline().history_.supplier_[r.supplier_id]
-        procs = index.corpus.procurements
+    def _result(self, pipe: RankingPipeline, rank: int, r: Ranked) -> SupplierMatch:
+        s = pipe.history_.supplier_[r.supplier_id]
+        procs = pipe.index_.corpus.procurements
         evidence = [
             EvidenceContract(procurement_id=p.id, title=p.title, buyer=p.buyer_name, date=p.date,
                              value=p.value, currency=p.currency, cpv=p.cpv,

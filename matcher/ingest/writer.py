@@ -259,6 +259,8 @@ class FileIngest:
             if changed:
                 self._overwrite(proc, rec, new_hash)
         if changed:
+            # The build's watermark: an incremental build derives again what a later run wrote.
+            proc.ingest_run_id = self.run_id
             self.report.updated += 1
         else:
             self.report.unchanged += 1

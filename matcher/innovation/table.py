@@ -9,7 +9,7 @@ from pathlib import Path
 
 import joblib
 
-from ..index.build import MatchIndex, dump_atomic
+from ..index.build import MatchIndex, build_folder, dump_atomic
 from ..settings import Settings
 from ..store.db import session_scope
 from .facts import load_facts
@@ -50,7 +50,7 @@ def build_potentials(settings: Settings, index: MatchIndex, as_of: date | None =
         by_pos, index.built_at, datetime.now().isoformat(timespec="seconds"), as_of
     )
     if save:
-        dump_atomic(table, settings.index_dir / _FILE)
+        dump_atomic(table, build_folder(settings.index_dir) / _FILE)
     log.info("innovation potential of %d suppliers computed", len(by_pos))
     return table
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..index.builds import current_build
 from ..innovation.schemas import NeedInnovationOut
 from ..service import Matcher
 from ..store.models import Identifier, Organisation, Procurement, Purchase
@@ -189,8 +190,7 @@ def _state(session: Session, matcher: Matcher | None, org: Organisation) -> tupl
     n_i, last_i = session.execute(select(func.count(), func.max(Purchase.id))).one()
     built = None
     if matcher is not None and matcher.index_ready():
-        path = matcher.settings.index_dir / "index.joblib"
-        built = path.stat().st_mtime if path.is_file() else None
+        built = str(current_build(matcher.settings.index_dir))  # a new build: a new analysis
     return (_url(session), org.id, n_p, last_p, n_i, last_i, built)
 
 

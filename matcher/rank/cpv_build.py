@@ -9,7 +9,7 @@ import joblib
 from threadpoolctl import threadpool_limits
 
 from ..embed import CachedEmbedder, EmbeddingCache, load_embedder
-from ..index.build import MatchIndex, dump_atomic
+from ..index.build import MatchIndex, build_folder, dump_atomic
 from ..settings import Settings
 from .cpv_infer import CpvInferrer
 
@@ -27,7 +27,7 @@ def build_cpv_inferrer(settings: Settings, index: MatchIndex) -> CpvInferrer:
         inferrer = CpvInferrer().fit(index, CachedEmbedder(model, cache, settings.embed_batch_size))
     # Its state without the index it reads (saved once already, as the index itself).
     state = {k: v for k, v in vars(inferrer).items() if k != "index_"}
-    dump_atomic((index.built_at, state), settings.index_dir / _FILE)
+    dump_atomic((index.built_at, state), build_folder(settings.index_dir) / _FILE)
     return inferrer
 
 

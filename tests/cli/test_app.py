@@ -1,0 +1,58 @@
+"""``innomatch build``: incremental by default, ``--full`` on demand; ``serve --workers``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from matcher.cli import app
+from matcher.index.builds import current_build
+from matcher.settings import get_settings
+
+DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.setenv("EMBEDDING_CACHE_DIR", str(tmp_path / "emb"))
+    monkeypatch.setenv("EMBEDDING_SEED_DIRS", json.dumps([str(DEMO / "embeddings")]))
+    get_settings.cache_clear()
+    yield tmp_path
+    get_settings.cache_clear()
+
+
+def _build(runner: CliRunner, *args: str) -> dict[str, object]:
+    r = runner.invoke(app, ["build", *args])
+    assert r.exit_code == 0, r.output
+    out: dict[str, object] = json.loads(r.output)
+    return out
+
+
+def test_build_is_incremental_unless_full(env: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(DEMO / "decp" / "e-marchespublics.json.gz")]).exit_code == 0
+    first = _build(runner)
+    assert first["reused_procurements"] == 0 and first["procurements"] == 312
+    # Everything a build makes lies in its own folder, which `current` points at.
+    live = current_build(env / "index")
+    assert live is not None
+    assert {p.name for p in live.iterdir()} >= {"index.joblib", "manifest.json",
+                                                "innovation.joblib", "cpv_inferrer.joblib"}  # fmt: skip
+    assert _build(runner)["reused_procurements"] == 312
+    assert _build(runner, "--full")["reused_procurements"] == 0
+    assert runner.invoke(app, ["ingest", str(DEMO / "decp" / "data.gouv.fr_pes.json.gz")]).exit_code == 0
+    grown = _build(runner)
+    assert grown["reused_procurements"] == 312 and int(grown["procurements"]) > 312  # type: ignore[call-overload]
+
+
+def test_serve_and_build_offer_their_scale_options() -> None:
+    runner = CliRunner()
+    assert "--workers" in runner.invoke(app, ["serve", "--help"]).output
+    help_text = runner.invoke(app, ["build", "--help"]).output
+    assert "--full" in help_text and "--scheduler" in help_text
