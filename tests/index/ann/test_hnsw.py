@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from matcher.index.ann import ExactIndex, HnswIndex, HnswParams, ann_recall
+
+
+def _unit(n: int, d: int, seed: int) -> np.ndarray:
+    m = np.random.default_rng(seed).normal(size=(n, d)).astype(np.float32)
+    return m / np.linalg.norm(m, axis=1, keepdims=True)
+
+
+@pytest.fixture
+def data() -> tuple[np.ndarray, np.ndarray]:
+    return _unit(3000, 32, 0), _unit(40, 32, 1)
+
+
+@pytest.fixture
+def index(data: tuple[np.ndarray, np.ndarray]) -> HnswIndex:
+    out = HnswIndex(32, HnswParams(m=16, ef_construction=64, ef_search=128))
+    out.add(np.arange(3000), data[0])
+    return out
+
+
+def test_recall_against_exact(index: HnswIndex, data: tuple[np.ndarray, np.ndarray]) -> None:
+    m, q = data
+    assert ann_recall(index, ExactIndex(m), q, 50) >= 0.9
+    ids, scores = index.search(q[0], 10)
+    assert np.all(np.diff(scores) <= 1e-6)
+    assert np.allclose(scores, m[ids] @ q[0], atol=1e-5)  # scores are similarities
+
+
+def test_add_remove_and_vectors(index: HnswIndex, data: tuple[np.ndarray, np.ndarray]) -> None:
+    m, _ = data
+    assert np.allclose(index.vectors_for(np.array([7, 3])), m[[7, 3]])
+    index.remove(np.array([7, 123_456]))
+    assert len(index) == 2999 and 7 not in index.search(m[7], 20)[0]
+    with pytest.raises(KeyError):
+        index.vectors_for(np.array([7]))
+    index.add(np.array([3]), m[7:8])  # replaces id 3
+    assert len(index) == 2999 and index.search(m[7], 1)[0].tolist() == [3]
+    assert len(index.search(m[0], 5000)[0]) == 2999  # k above the size
+
+
+def test_save_view_and_pickle(index: HnswIndex, data: tuple[np.ndarray, np.ndarray],
+                              tmp_path: Path) -> None:  # fmt: skip
+    m, q = data
+    index.save(tmp_path)
+    viewed = HnswIndex.load(tmp_path)
+    assert viewed.params == index.params and len(viewed) == 3000
+    assert viewed.search(q[0], 5)[0].tolist() == index.search(q[0], 5)[0].tolist()
+    viewed.add(np.array([5000]), m[:1])  # a memory map turns into a private copy first
+    assert len(viewed) == 3001 and len(HnswIndex.load(tmp_path)) == 3000
+    again = pickle.loads(pickle.dumps(index))
+    assert again.search(q[1], 5)[0].tolist() == index.search(q[1], 5)[0].tolist()
