@@ -67,7 +67,8 @@ def main() -> None:
     qs = [index.query(n) for n in needs]
     pruned_t, pruned = _time(lambda q: index.search_query(q, args.k)[0], qs)
     full_t, full = _time(lambda q: index.search_query(q, args.k, exhaustive=True)[0], qs)
-    overlap = [len(np.intersect1d(a, b)) / max(len(b), 1) for a, b in zip(pruned, full, strict=True)]
+    overlap = [len(np.intersect1d(a, b)) / max(len(b), 1)
+               for a, b in zip(pruned, full, strict=True)]  # fmt: skip
     pct = lambda xs, p: round(float(np.percentile(xs, p)), 2)  # noqa: E731
     print(json.dumps({
         "docs": args.docs, "k": args.k, "queries": len(qs), "fit_s": round(fit_s, 1),

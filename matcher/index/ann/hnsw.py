@@ -23,8 +23,10 @@ _GRAPH = "graph.usearch"
 def _new(dim: int, params: HnswParams) -> Any:
     from usearch.index import Index
 
-    return Index(ndim=dim, metric="ip", dtype="f32", connectivity=params.m,
-                 expansion_add=params.ef_construction, expansion_search=params.ef_search)  # fmt: skip
+    return Index(
+        ndim=dim, metric="ip", dtype="f32", connectivity=params.m,
+        expansion_add=params.ef_construction, expansion_search=params.ef_search,
+    )  # fmt: skip
 
 
 class HnswIndex:

@@ -29,7 +29,7 @@ def is_postgres_url(url: str) -> bool:
 
 
 def psycopg_dsn(url: str) -> str:
-    """The libpq form of a SQLAlchemy PostgreSQL URL (``postgresql+psycopg://`` -> ``postgresql://``)."""
+    """The libpq form of a SQLAlchemy PostgreSQL URL (drops the ``+psycopg`` driver)."""
     scheme, rest = url.split("://", 1)
     return f"postgresql://{rest}" if is_postgres_url(scheme + ":") else url
 
@@ -223,7 +223,7 @@ class PgVectorIndex:
     @classmethod
     def load(cls, folder: Path, url: str) -> PgVectorIndex:
         """Reopen the table that :meth:`save` recorded, in the database at ``url``."""
-        meta = read_meta(folder)
-        params = HnswParams(m=int(meta["m"]), ef_construction=int(meta["ef_construction"]),  # type: ignore[call-overload]
-                            ef_search=int(meta["ef_search"]))  # type: ignore[call-overload]
-        return cls(url, str(meta["name"]), int(meta["dim"]), params)  # type: ignore[call-overload]
+        meta: dict[str, Any] = read_meta(folder)
+        params = HnswParams(m=meta["m"], ef_construction=meta["ef_construction"],
+                            ef_search=meta["ef_search"])  # fmt: skip
+        return cls(url, str(meta["name"]), int(meta["dim"]), params)

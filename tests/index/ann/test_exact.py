@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -7,22 +8,19 @@ import pytest
 
 from matcher.index.ann import ExactIndex
 
-
-def _unit(n: int, d: int, seed: int) -> np.ndarray:
-    m = np.random.default_rng(seed).normal(size=(n, d)).astype(np.float32)
-    return m / np.linalg.norm(m, axis=1, keepdims=True)
+Unit = Callable[[int, int, int], np.ndarray]
 
 
-def test_search_returns_ids_not_rows() -> None:
-    m = _unit(50, 8, 0)
+def test_search_returns_ids_not_rows(unit_vectors: Unit) -> None:
+    m = unit_vectors(50, 8, 0)
     index = ExactIndex(m, ids=np.arange(50) + 1000)
     ids, scores = index.search(m[3], 3)
     assert ids[0] == 1003 and scores[0] == pytest.approx(1.0, abs=1e-6)
     assert ids.tolist() == (np.argsort(-(m @ m[3]))[:3] + 1000).tolist()
 
 
-def test_add_replaces_and_remove_drops() -> None:
-    m = _unit(20, 8, 1)
+def test_add_replaces_and_remove_drops(unit_vectors: Unit) -> None:
+    m = unit_vectors(20, 8, 1)
     index = ExactIndex(m[:10])
     index.add(np.array([10, 11]), m[10:12])
     assert len(index) == 12 and np.allclose(index.vectors_for(np.array([11, 0])), m[[11, 0]])
@@ -35,8 +33,8 @@ def test_add_replaces_and_remove_drops() -> None:
     assert np.allclose(index.scores_for(m[3], np.array([3, 11])), m[[3, 11]] @ m[3], atol=1e-6)
 
 
-def test_save_and_load_memory_maps(tmp_path: Path) -> None:
-    m = _unit(30, 8, 2)
+def test_save_and_load_memory_maps(tmp_path: Path, unit_vectors: Unit) -> None:
+    m = unit_vectors(30, 8, 2)
     ExactIndex(m, ids=np.arange(30) * 2).save(tmp_path)
     back = ExactIndex.load(tmp_path)
     assert isinstance(back.matrix, np.memmap)

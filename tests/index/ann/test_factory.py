@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -9,14 +10,12 @@ from matcher.index.ann import ExactIndex, HnswIndex, PgVectorIndex, choose_backe
 from matcher.index.ann.factory import load_vector_index, make_vector_index
 from matcher.settings import Settings
 
+Unit = Callable[[int, int, int], np.ndarray]
+
 
 def _settings(tmp_path: Path, **kw: object) -> Settings:
-    return Settings(database_url=f"sqlite:///{tmp_path / 'x.db'}", index_dir=tmp_path, **kw)  # type: ignore[arg-type]
-
-
-def _unit(n: int) -> np.ndarray:
-    m = np.random.default_rng(0).normal(size=(n, 16)).astype(np.float32)
-    return m / np.linalg.norm(m, axis=1, keepdims=True)
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    return Settings(database_url=url, index_dir=tmp_path, **kw)  # type: ignore[arg-type]
 
 
 def test_auto_is_exact_when_small_and_hnsw_when_large(tmp_path: Path) -> None:
@@ -29,9 +28,11 @@ def test_auto_is_exact_when_small_and_hnsw_when_large(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("backend", "cls"), [("exact", ExactIndex), ("hnsw", HnswIndex)])
-def test_make_save_load_round_trip(tmp_path: Path, backend: str, cls: type) -> None:
+def test_make_save_load_round_trip(
+    tmp_path: Path, backend: str, cls: type, unit_vectors: Unit
+) -> None:
     s = _settings(tmp_path, vector_backend=backend)
-    m = _unit(200)
+    m = unit_vectors(200, 16, 0)
     index = make_vector_index(s, "procurements", m)
     assert isinstance(index, cls) and len(index) == 200
     index.save(tmp_path / "v")
@@ -39,9 +40,11 @@ def test_make_save_load_round_trip(tmp_path: Path, backend: str, cls: type) -> N
     assert isinstance(back, cls) and back.search(m[9], 1)[0].tolist() == [9]
 
 
-def test_pgvector_chosen_by_auto_and_reloaded(tmp_path: Path, pgvector_url: str) -> None:
+def test_pgvector_chosen_by_auto_and_reloaded(
+    tmp_path: Path, pgvector_url: str, unit_vectors: Unit
+) -> None:
     s = _settings(tmp_path, vector_database_url=pgvector_url)
-    m = _unit(300)
+    m = unit_vectors(300, 16, 0)
     index = make_vector_index(s, "factory_test", m)
     assert isinstance(index, PgVectorIndex) and len(index) == 300
     rebuilt = make_vector_index(s, "factory_test", m[:100])  # a rebuild replaces the table

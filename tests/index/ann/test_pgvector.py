@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -8,10 +9,7 @@ import pytest
 from matcher.index.ann import ExactIndex, HnswParams, ann_recall
 from matcher.index.ann.pgvector import PgVectorIndex, is_postgres_url, psycopg_dsn
 
-
-def _unit(n: int, d: int, seed: int) -> np.ndarray:
-    m = np.random.default_rng(seed).normal(size=(n, d)).astype(np.float32)
-    return m / np.linalg.norm(m, axis=1, keepdims=True)
+Unit = Callable[[int, int, int], np.ndarray]
 
 
 @pytest.fixture
@@ -29,8 +27,10 @@ def test_urls() -> None:
     assert psycopg_dsn("postgresql+psycopg://u@h:5/db") == "postgresql://u@h:5/db"
 
 
-def test_search_add_remove_and_vectors_round_trip(pg_index: PgVectorIndex) -> None:
-    m = _unit(300, 32, 0)
+def test_search_add_remove_and_vectors_round_trip(
+    pg_index: PgVectorIndex, unit_vectors: Unit
+) -> None:
+    m = unit_vectors(300, 32, 0)
     ids = np.arange(300, dtype=np.int64) * 3  # ids need not be dense
     pg_index.add(ids, m)
     assert len(pg_index) == 300
@@ -47,8 +47,10 @@ def test_search_add_remove_and_vectors_round_trip(pg_index: PgVectorIndex) -> No
         pg_index.vectors_for(np.array([21]))
 
 
-def test_recall_against_exact_and_reload(pg_index: PgVectorIndex, tmp_path: Path) -> None:
-    m, q = _unit(2000, 32, 1), _unit(30, 32, 2)
+def test_recall_against_exact_and_reload(
+    pg_index: PgVectorIndex, tmp_path: Path, unit_vectors: Unit
+) -> None:
+    m, q = unit_vectors(2000, 32, 1), unit_vectors(30, 32, 2)
     pg_index.add(np.arange(2000), m)
     assert ann_recall(pg_index, ExactIndex(m), q, 20) >= 0.9
     pg_index.save(tmp_path)
