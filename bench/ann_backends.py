@@ -12,10 +12,12 @@ memory figures do not mix.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +27,14 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from matcher.index.ann import ExactIndex, HnswParams, recall_at_k  # noqa: E402
+sys.path.insert(0, str(ROOT / "tests"))  # the embedded PostgreSQL harness the tests use
+
+from pgvector_harness import embedded_pgvector  # noqa: E402
+
+from matcher.index.ann import ExactIndex, HnswParams, PgVectorIndex, recall_at_k  # noqa: E402
+
+#: The URL of the embedded PostgreSQL, for ``--lib pgvector``.
+_PG_URL: list[str] = []
 
 Search = Callable[[np.ndarray, int], np.ndarray]
 SetEf = Callable[[int], None]
@@ -89,6 +98,10 @@ def _searcher(lib: str, vectors: np.ndarray, p: HnswParams) -> tuple[Search, Set
         f: Any = _faiss_build(vectors, p)
         return (lambda q, k: f.search(q[None, :], k)[1][0]), \
             lambda ef: setattr(f.hnsw, "efSearch", ef)  # fmt: skip
+    if lib == "pgvector":
+        pg = PgVectorIndex.build(_PG_URL[0], "bench_vectors", np.arange(len(vectors)), vectors, p)
+        return (lambda q, k: pg.search(q, k)[0]), \
+            lambda ef: setattr(pg, "params", replace(pg.params, ef_search=ef))  # fmt: skip
     if lib == "usearch":
         u: Any = _usearch_build(vectors, p)
         return (lambda q, k: u.search(q, k).keys), lambda ef: setattr(u, "expansion_search", ef)
@@ -110,7 +123,7 @@ def _measure(search: Search, exact: ExactIndex, queries: np.ndarray) -> dict[str
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--lib", choices=["hnswlib", "faiss", "usearch"], required=True)
+    ap.add_argument("--lib", choices=["hnswlib", "faiss", "usearch", "pgvector"], required=True)
     ap.add_argument("--n", type=int, default=300_000)
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--noise", type=float, default=0.45)
@@ -121,6 +134,14 @@ def main() -> None:
     p = HnswParams(m=args.m, ef_construction=args.ef_construction, ef_search=args.ef_search[0])
     vectors = synthetic_vectors(args.n, args.noise)
     queries = synthetic_vectors(args.queries, args.noise, seed=1)
+    with contextlib.ExitStack() as stack:
+        if args.lib == "pgvector":
+            _PG_URL.append(stack.enter_context(embedded_pgvector()))
+        _run(args, p, vectors, queries)
+
+
+def _run(args: argparse.Namespace, p: HnswParams, vectors: np.ndarray,
+         queries: np.ndarray) -> None:  # fmt: skip
     proc = psutil.Process()
     rss0 = proc.memory_info().rss
     t0 = time.perf_counter()

@@ -43,6 +43,14 @@ def _parse(text: str) -> np.ndarray:
     return np.array(text.strip("[]").split(","), dtype=np.float32)
 
 
+def _in_order(ids: np.ndarray, got: dict[int, Any]) -> list[Any]:
+    """The values of ``got`` in the order of ``ids``; every id must be there."""
+    missing = [int(i) for i in ids if int(i) not in got]
+    if missing:
+        raise KeyError(f"ids not in the index: {missing[:5]}")
+    return [got[int(i)] for i in ids.tolist()]
+
+
 def _table_sql(name: str, dim: int) -> str:
     return (f"CREATE TABLE IF NOT EXISTS {name} "
             f"(id bigint PRIMARY KEY, embedding vector({int(dim)}) NOT NULL)")  # fmt: skip
@@ -89,6 +97,7 @@ class PgVectorIndex:
         self.url, self.name, self._dim = url, name, int(dim)
         self.params = params or HnswParams()
         self._conn: Any = None
+        self._ef = 0
         if create:
             self._create()
 
@@ -101,6 +110,7 @@ class PgVectorIndex:
 
         if self._conn is None or self._conn.closed:
             self._conn = psycopg.connect(psycopg_dsn(self.url), autocommit=True)
+            self._ef = 0  # the new session's ef_search is the server's default
         return self._conn
 
     def _create(self) -> None:
@@ -163,15 +173,17 @@ class PgVectorIndex:
         """Return ``(ids, scores)`` of the ``k`` nearest vectors, best first (HNSW, approximate)."""
         if k <= 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
-        conn = self._connection()
-        # SET LOCAL needs a transaction; ``<#>`` is the negative inner product.
-        with conn.transaction(), conn.cursor() as cur:
-            cur.execute(f"SET LOCAL hnsw.ef_search = {max(int(self.params.ef_search), k)}")
-            cur.execute(f"SELECT id, -(embedding <#> %s::vector) FROM {self.name} "
-                        f"ORDER BY embedding <#> %s::vector LIMIT %s",
-                        (_literal(query), _literal(query), int(k)))  # fmt: skip
+        ef = max(int(self.params.ef_search), k)
+        with self._connection().cursor() as cur:
+            # One round trip per query: the session's ef_search is set only when it changes.
+            if ef != self._ef:
+                cur.execute(f"SET hnsw.ef_search = {ef}")
+                self._ef = ef
+            # ``<#>`` is the negative inner product; ordering by it walks the HNSW index.
+            cur.execute(f"SELECT id, embedding <#> %s::vector AS d FROM {self.name} "
+                        "ORDER BY d LIMIT %s", (_literal(query), int(k)))  # fmt: skip
             rows = cur.fetchall()
-        return np.array([r[0] for r in rows], np.int64), np.array([r[1] for r in rows], np.float32)
+        return np.array([r[0] for r in rows], np.int64), -np.array([r[1] for r in rows], np.float32)
 
     def vectors_for(self, ids: np.ndarray) -> np.ndarray:
         """The stored vectors of ``ids``, in that order."""
@@ -182,16 +194,19 @@ class PgVectorIndex:
             cur.execute(f"SELECT id, embedding::text FROM {self.name} WHERE id = ANY(%s)",
                         (ids.tolist(),))  # fmt: skip
             got = {int(i): _parse(v) for i, v in cur.fetchall()}
-        missing = [int(i) for i in ids if int(i) not in got]
-        if missing:
-            raise KeyError(f"ids not in the index: {missing[:5]}")
-        return np.stack([got[int(i)] for i in ids])
+        return np.stack(_in_order(ids, got))
 
     def scores_for(self, query: np.ndarray, ids: np.ndarray) -> np.ndarray:
-        """Inner product of ``query`` with the vectors of ``ids`` only (exact)."""
+        """Inner product of ``query`` with the vectors of ``ids`` only (exact), computed in
+        the database: only one number per id travels back."""
+        ids = as_ids(ids)
         if not len(ids):
             return np.zeros(0, np.float32)
-        return np.asarray(self.vectors_for(ids) @ query.astype(np.float32), dtype=np.float32)
+        with self._connection().cursor() as cur:
+            cur.execute(f"SELECT id, embedding <#> %s::vector FROM {self.name} "
+                        "WHERE id = ANY(%s)", (_literal(query), ids.tolist()))  # fmt: skip
+            got = {int(i): -float(d) for i, d in cur.fetchall()}
+        return np.array(_in_order(ids, got), np.float32)
 
     def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
         """Insert ``vectors`` under ``ids`` (an id present is replaced), by ``COPY``."""
