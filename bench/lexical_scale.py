@@ -4,8 +4,9 @@
 word-level perturbation (drop, swap and borrow words) up to ``--docs`` documents, fits
 :class:`matcher.index.lexical.LexicalIndex`, answers the needs of ``bench/queries.txt`` one at
 a time, and prints one JSON line: fit seconds, query p50/p99 in ms for the top ``--k`` with
-pruning and with a full scan of every posting (the pre-pruning algorithm), and the overlap of
-the two top-k lists. Needs a built demo store (``innomatch demo --no-serve``) at ``--db``.
+early termination (the default) and with every posting read (``exhaustive``, the algorithm
+before), the overlap of the two top-k lists, and the share of queries and postings the early
+termination applied to. Needs a built demo store (``innomatch demo --no-serve``) at ``--db``.
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ def main() -> None:
     fit_s = time.perf_counter() - t0
     qs = [index.query(n) for n in needs]
     pruned_t, pruned = _time(lambda q: index.search_query(q, args.k)[0], qs)
+    read = index.stats_["postings_read"] / max(index.stats_["postings_total"], 1)
     full_t, full = _time(lambda q: index.search_query(q, args.k, exhaustive=True)[0], qs)
     overlap = [len(np.intersect1d(a, b)) / max(len(b), 1)
                for a, b in zip(pruned, full, strict=True)]  # fmt: skip
@@ -75,9 +77,8 @@ def main() -> None:
         "pruned_p50_ms": pct(pruned_t, 50), "pruned_p99_ms": pct(pruned_t, 99),
         "full_p50_ms": pct(full_t, 50), "full_p99_ms": pct(full_t, 99),
         "overlap_at_k": round(float(np.mean(overlap)), 4),
-        "full_read_share": round(index.stats_["full"] / max(index.stats_["queries"], 1), 3),
-        "postings_read_share": round(index.stats_["postings_read"]
-                                     / max(index.stats_["postings_total"], 1), 3),
+        "overlap_min": round(float(np.min(overlap)), 2), "postings_read_share": round(read, 3),
+        "head_share": round(index.stats_["heads"] / max(index.stats_["queries"], 1), 3),
     }))  # fmt: skip
 
 

@@ -3,13 +3,12 @@
 Character n-grams match inflected and compound forms (Finnish "siivouspalvelut" and
 "siivous"), and French accents with or without mojibake, where word tokens would not.
 
-The index is term-major (one postings list of ``(document, weight)`` per n-gram) and answers
-the top k by MaxScore: the query's n-grams are taken in order of the most they can add to any
-document's score (query weight times the largest weight in the postings list), and once what
-the remaining n-grams could still add is below the k-th best score so far, their postings are
-not read: the documents they alone reach cannot enter the top k. The documents that still might
-are scored exactly. The result is the same top k as scoring every document (ties aside); the
-common n-grams ("ion", " ja ") have the longest lists and add the least, so they are skipped.
+The index is term-major: one postings list of ``(document, weight)`` per n-gram. A query
+reads the lists of its n-grams and keeps the top k. Where those lists are long (a big corpus,
+common n-grams such as "ion" or " ja "), it reads only each list's ``impact_cap`` heaviest
+postings (impact-ordered early termination: a document absent from that head gets at most the
+cut-off weight from this n-gram), takes the ``rescore`` best documents so found, and scores
+those exactly. README, "Search backends": overlap with the exact top k and the time saved.
 """
 
 from __future__ import annotations
@@ -27,18 +26,36 @@ __all__ = ["LexicalIndex"]
 _EMPTY = (np.zeros(0, np.int64), np.zeros(0, np.float32))
 
 
+def _heads(by_term: sparse.csr_matrix, cap: int) -> sparse.csr_matrix:
+    """``by_term`` with each row cut to its ``cap`` largest weights."""
+    lengths = np.diff(by_term.indptr)
+    keep = np.ones(by_term.nnz, bool)
+    for t in np.flatnonzero(lengths > cap):
+        lo, hi = by_term.indptr[t], by_term.indptr[t + 1]
+        drop = np.argpartition(-by_term.data[lo:hi], cap)[cap:]
+        keep[lo + drop] = False
+    rows = np.repeat(np.arange(by_term.shape[0]), lengths)[keep]
+    return sparse.csr_matrix((by_term.data[keep], (rows, by_term.indices[keep])),
+                             shape=by_term.shape)  # fmt: skip
+
+
 class LexicalIndex:
     """TF-IDF cosine search over documents.
 
     Args:
         max_features: most n-grams kept (the most frequent).
-        chunk: query n-grams read in MaxScore's first step; each later step reads twice as
-            many as the one before (each check of the bound costs a pass over the scores).
+        scan_budget: a query whose postings lists hold more entries than this reads only
+            their heads (``impact_cap`` entries each); below it, every posting (exact).
+        impact_cap: postings kept at the head of each list, heaviest first.
+        rescore: documents scored exactly after reading the heads.
     """
 
-    def __init__(self, max_features: int = 200_000, chunk: int = 8) -> None:
+    def __init__(self, max_features: int = 200_000, scan_budget: int = 1_000_000,
+                 impact_cap: int = 2_000, rescore: int = 1_000) -> None:  # fmt: skip
         self.max_features = max_features
-        self.chunk = chunk
+        self.scan_budget = scan_budget
+        self.impact_cap = impact_cap
+        self.rescore = rescore
 
     def fit(self, texts: Sequence[str]) -> LexicalIndex:
         """Learn the vocabulary and index ``texts``; returns ``self``."""
@@ -50,18 +67,18 @@ class LexicalIndex:
             dtype=np.float32,
         )  # fmt: skip
         self.n_docs_ = len(texts)
-        self.stats_ = {"queries": 0, "full": 0, "postings_read": 0, "postings_total": 0}
+        self.stats_ = {"queries": 0, "heads": 0, "postings_read": 0, "postings_total": 0}
         try:
             matrix = self.vectorizer_.fit_transform(list(texts) or [""])
         except ValueError:  # no n-gram at all (no text, or only blanks): nothing ever matches
             self.by_term_: sparse.csr_matrix | None = None
             return self
         # Term-major: the postings lists. Document-major: the exact score of given documents
-        # (a candidate's own contracts, and MaxScore's last step).
+        # (a candidate's own contracts, and the rescoring after reading the heads).
         self.by_term_ = sparse.csr_matrix(matrix.T)
         self.by_doc_ = sparse.csr_matrix(matrix)
-        self.max_weight_ = np.asarray(self.by_term_.max(axis=1).todense(), np.float32).ravel()
         self.lengths_ = np.diff(self.by_term_.indptr)
+        self.heads_ = _heads(self.by_term_, self.impact_cap)
         return self
 
     def query(self, text: str) -> sparse.csr_matrix | None:
@@ -80,64 +97,29 @@ class LexicalIndex:
         Args:
             q: from :meth:`query`.
             k: how many.
-            exhaustive: read every postings list of the query instead of pruning (the
-                reference the pruned answer is tested against).
+            exhaustive: read every posting whatever the budget (exact; the reference the
+                early-terminated answer is measured against).
         """
         if q is None or self.by_term_ is None or k <= 0:
             return _EMPTY
-        terms, weights = q.indices, q.data.astype(np.float32)
-        if exhaustive:
-            return top_k(self._accumulate(terms, weights), k)
-        order = np.argsort(-(weights * self.max_weight_[terms]), kind="stable")
-        terms, weights = terms[order], weights[order]
-        bound = self._tail_bounds(terms, weights)
-        partial = np.zeros(self.n_docs_, np.float32)
-        done, size = 0, self.chunk
-        while done < len(terms):
-            step = slice(done, min(done + size, len(terms)))
-            size *= 2
-            partial += self._accumulate(terms[step], weights[step])
-            done = step.stop
-            self.stats_["postings_read"] += int(self.lengths_[terms[step]].sum())
-            seen = np.flatnonzero(partial)
-            if len(seen) < k:
-                continue
-            # Scores only grow as terms are added: the k-th best partial score is a floor
-            # under the k-th best final score.
-            floor = float(np.partition(partial[seen], len(seen) - k)[len(seen) - k])
-            if bound[done] <= floor:
-                return self._finish(q, partial, seen, floor - bound[done], k, done, terms)
-        return self._finish(q, partial, np.flatnonzero(partial), -1.0, k, done, terms)
-
-    def _tail_bounds(self, terms: np.ndarray, weights: np.ndarray) -> np.ndarray:
-        """``bound[i]``: the most the terms from ``i`` on can add to one document's score.
-
-        The smaller of the sum of each term's best contribution and, by Cauchy-Schwarz over
-        unit document vectors, the norm of the query's remaining part.
-        """
-        best = weights * self.max_weight_[terms]
-        sums = np.append(np.cumsum(best[::-1])[::-1], 0.0)
-        norms = np.append(np.sqrt(np.cumsum((weights**2)[::-1])[::-1]), 0.0)
-        return np.minimum(sums, norms)
-
-    def _accumulate(self, terms: np.ndarray, weights: np.ndarray) -> np.ndarray:
-        """Scores every document gets from ``terms`` alone (reading their postings)."""
-        assert self.by_term_ is not None
-        rows = self.by_term_[terms]
-        return np.asarray(rows.T @ weights, dtype=np.float32).ravel()[: self.n_docs_]
-
-    def _finish(self, q: sparse.csr_matrix, partial: np.ndarray, seen: np.ndarray, cut: float,
-                k: int, done: int, terms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Score exactly the documents whose partial score can still reach the top k."""
+        total = int(self.lengths_[q.indices].sum())
         self.stats_["queries"] += 1
-        self.stats_["postings_total"] += int(self.lengths_[terms].sum())
-        if done == len(terms):
-            self.stats_["full"] += 1
-            return top_k(partial, k)
-        alive = seen[partial[seen] > cut]
-        exact = self.scores_for(q, alive)
-        rows, scores = top_k(exact, k)
-        return alive[rows], scores
+        self.stats_["postings_total"] += total
+        if exhaustive or total <= self.scan_budget:
+            self.stats_["postings_read"] += total
+            return top_k(self._accumulate(self.by_term_, q), k)
+        self.stats_["heads"] += 1
+        self.stats_["postings_read"] += int(np.diff(self.heads_.indptr)[q.indices].sum())
+        partial = self._accumulate(self.heads_, q)
+        found, _ = top_k(partial, max(self.rescore, k))
+        found = found[partial[found] > 0]
+        rows, scores = top_k(self.scores_for(q, found), k)
+        return found[rows], scores
+
+    def _accumulate(self, postings: sparse.csr_matrix, q: sparse.csr_matrix) -> np.ndarray:
+        """Score of every document over the query's n-grams in ``postings``."""
+        rows = postings[q.indices]
+        return np.asarray(rows.T @ q.data, dtype=np.float32).ravel()[: self.n_docs_]
 
     def scores_for(self, q: sparse.csr_matrix | None, rows: np.ndarray) -> np.ndarray:
         """Cosine similarity of the query vector ``q`` to the given documents only."""
