@@ -123,7 +123,10 @@ def _measure(search: Search, exact: ExactIndex, queries: np.ndarray) -> dict[str
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--lib", choices=["hnswlib", "faiss", "usearch", "pgvector"], required=True)
+    ap.add_argument("--lib", choices=["hnswlib", "faiss", "usearch", "pgvector"], nargs="+",
+                    required=True, help="several: built in turn in one process, then queried "
+                    "interleaved (one query to each in turn) so that the load of a shared "
+                    "machine weighs on all alike; memory is then not reported")
     ap.add_argument("--n", type=int, default=300_000)
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--noise", type=float, default=0.45)
@@ -135,9 +138,40 @@ def main() -> None:
     vectors = synthetic_vectors(args.n, args.noise)
     queries = synthetic_vectors(args.queries, args.noise, seed=1)
     with contextlib.ExitStack() as stack:
-        if args.lib == "pgvector":
+        if "pgvector" in args.lib:
             _PG_URL.append(stack.enter_context(embedded_pgvector()))
-        _run(args, p, vectors, queries)
+        if len(args.lib) == 1:
+            _run(args, p, vectors, queries)
+        else:
+            _interleaved(args, p, vectors, queries)
+
+
+def _interleaved(args: argparse.Namespace, p: HnswParams, vectors: np.ndarray,
+                 queries: np.ndarray) -> None:  # fmt: skip
+    built, rows = {}, {}
+    for lib in args.lib:
+        t0, c0 = time.perf_counter(), time.process_time()
+        built[lib] = _searcher(lib, vectors, p)
+        rows[lib] = {"lib": lib, "n": args.n, "build_s": round(time.perf_counter() - t0, 1),
+                     "build_cpu_s": round(time.process_time() - c0, 1)}  # fmt: skip
+    exact = ExactIndex(vectors)
+    for ef in args.ef_search:
+        times: dict[str, list[float]] = {lib: [] for lib in args.lib}
+        found: dict[str, list[np.ndarray]] = {lib: [] for lib in args.lib}
+        for lib in args.lib:
+            built[lib][1](ef)
+        for q in queries:
+            for lib in args.lib:
+                t = time.perf_counter()
+                found[lib].append(np.asarray(built[lib][0](q, 50)))
+                times[lib].append((time.perf_counter() - t) * 1000)
+        for lib in args.lib:
+            print(json.dumps({**rows[lib], "ef_search": ef,
+                              "p50_ms": round(float(np.percentile(times[lib], 50)), 2),
+                              "p99_ms": round(float(np.percentile(times[lib], 99)), 2),
+                              "recall_at_50": round(recall_at_k(exact, queries,
+                                                                np.stack(found[lib]), 50), 4)}),
+                  flush=True)  # fmt: skip
 
 
 def _run(args: argparse.Namespace, p: HnswParams, vectors: np.ndarray,
@@ -145,11 +179,11 @@ def _run(args: argparse.Namespace, p: HnswParams, vectors: np.ndarray,
     proc = psutil.Process()
     rss0 = proc.memory_info().rss
     t0 = time.perf_counter()
-    search, set_ef = _searcher(args.lib, vectors, p)
+    search, set_ef = _searcher(args.lib[0], vectors, p)
     build_s = time.perf_counter() - t0
     rss_mb = (proc.memory_info().rss - rss0) / 2**20
     exact = ExactIndex(vectors)
-    head = {"lib": args.lib, "n": args.n, "m": p.m, "ef_construction": p.ef_construction,
+    head = {"lib": args.lib[0], "n": args.n, "m": p.m, "ef_construction": p.ef_construction,
             "build_s": round(build_s, 1), "index_rss_mb": round(rss_mb)}  # fmt: skip
     for ef in args.ef_search:
         set_ef(ef)
