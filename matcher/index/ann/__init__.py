@@ -1,5 +1,5 @@
 """Vector search backends behind one interface (:class:`VectorIndex`): exact, in-process HNSW
-(usearch) and PostgreSQL + pgvector, picked by ``Settings.vector_backend``."""
+(hnswlib) and PostgreSQL + pgvector, picked by ``Settings.vector_backend``."""
 
 from .base import HnswParams, VectorIndex, top_k
 from .exact import ExactIndex

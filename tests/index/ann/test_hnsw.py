@@ -45,14 +45,17 @@ def test_add_remove_and_vectors(index: HnswIndex, data: tuple[np.ndarray, np.nda
     assert 2900 <= len(set(everything.tolist())) == len(everything) <= 2999
 
 
-def test_save_view_and_pickle(index: HnswIndex, data: tuple[np.ndarray, np.ndarray],
+def test_save_load_and_pickle(index: HnswIndex, data: tuple[np.ndarray, np.ndarray],
                               tmp_path: Path) -> None:  # fmt: skip
     m, q = data
     index.save(tmp_path)
-    viewed = HnswIndex.load(tmp_path)
-    assert viewed.params == index.params and len(viewed) == 3000
-    assert viewed.search(q[0], 5)[0].tolist() == index.search(q[0], 5)[0].tolist()
-    viewed.add(np.array([5000]), m[:1])  # a memory map turns into a private copy first
-    assert len(viewed) == 3001 and len(HnswIndex.load(tmp_path)) == 3000
+    index.remove(np.array([11]))
+    index.save(tmp_path)  # saved again over the first: the removal is kept
+    back = HnswIndex.load(tmp_path)
+    assert back.params == index.params and len(back) == 2999
+    assert back.search(q[0], 5)[0].tolist() == index.search(q[0], 5)[0].tolist()
+    assert 11 not in back.search(m[11], 10)[0]
+    back.add(np.array([5000, 11]), m[:2])  # grows past its capacity, revives id 11
+    assert len(back) == 3001 and back.search(m[1], 1)[0].tolist() in ([11], [1])
     again = pickle.loads(pickle.dumps(index))
     assert again.search(q[1], 5)[0].tolist() == index.search(q[1], 5)[0].tolist()
