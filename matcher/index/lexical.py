@@ -81,6 +81,18 @@ class LexicalIndex:
         self.heads_ = _heads(self.by_term_, self.impact_cap)
         return self
 
+    def __setstate__(self, state: dict[str, object]) -> None:
+        # An index pickled before the heads existed: make them, with the default parameters.
+        self.__dict__.update(state)
+        for name, default in (("scan_budget", 1_000_000), ("impact_cap", 2_000),
+                              ("rescore", 1_000)):  # fmt: skip
+            self.__dict__.setdefault(name, default)
+        self.__dict__.setdefault("stats_", dict.fromkeys(
+            ("queries", "heads", "postings_read", "postings_total"), 0))
+        if self.by_term_ is not None and "heads_" not in state:
+            self.lengths_ = np.diff(self.by_term_.indptr)
+            self.heads_ = _heads(self.by_term_, self.impact_cap)
+
     def query(self, text: str) -> sparse.csr_matrix | None:
         """The TF-IDF vector of ``text`` (``None`` if it shares no n-gram with the corpus), to
         pass to :meth:`search_query` and :meth:`scores_for` without transforming it twice."""

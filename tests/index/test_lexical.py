@@ -62,3 +62,14 @@ def test_compound_query_finds_its_parts() -> None:
     index = LexicalIndex().fit(docs)
     assert set(index.search("koulusiivous", 2)[0].tolist()) == {0, 2}
     assert index.search("sähkö", 2)[0].tolist()[0] in (3, 4)
+
+
+def test_an_index_pickled_before_the_heads_still_searches() -> None:
+    index = LexicalIndex().fit(_corpus(200, 0))
+    q = index.query("siivous")
+    expected = index.search_query(q, 5)[0].tolist()
+    old = {k: v for k, v in index.__dict__.items()
+           if k not in ("heads_", "lengths_", "scan_budget", "impact_cap", "rescore", "stats_")}
+    back = LexicalIndex.__new__(LexicalIndex)
+    back.__setstate__(old)
+    assert back.search_query(q, 5)[0].tolist() == expected

@@ -39,6 +39,13 @@ class ExactIndex:
             raise ValueError(f"{len(self._ids)} ids for {len(matrix)} vectors")
         self._reindex()
 
+    def __setstate__(self, state: dict[str, object]) -> None:
+        # An index pickled before ids existed holds only ``matrix``: its ids are its rows.
+        self.__dict__.update(state)
+        if "_ids" not in state:
+            self._ids = np.arange(len(self.matrix), dtype=np.int64)
+            self._reindex()
+
     def _reindex(self) -> None:
         # Dense id -> row table: ids are corpus rows, so it is as long as the corpus at most.
         size = int(self._ids.max()) + 1 if len(self._ids) else 0

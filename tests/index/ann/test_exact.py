@@ -47,3 +47,10 @@ def test_empty_index_answers_nothing() -> None:
     index = ExactIndex(np.zeros((0, 4), np.float32))
     assert len(index.search(np.ones(4, np.float32), 5)[0]) == 0
     assert len(index.scores_for(np.ones(4, np.float32), np.zeros(0, np.int64))) == 0
+
+
+def test_an_index_pickled_before_ids_still_searches(unit_vectors: Unit) -> None:
+    m = unit_vectors(10, 4, 3)
+    old = ExactIndex.__new__(ExactIndex)
+    old.__setstate__({"matrix": m})
+    assert old.search(m[6], 1)[0].tolist() == [6] and len(old) == 10
