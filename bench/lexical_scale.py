@@ -3,7 +3,7 @@
 ``python bench/lexical_scale.py --docs 300000`` resamples the demo store's contract texts with
 word-level perturbation (drop, swap and borrow words) up to ``--docs`` documents, fits
 :class:`matcher.index.lexical.LexicalIndex`, answers the needs of ``bench/queries.txt`` one at
-a time, and prints one JSON line: fit seconds, query p50/p99 in ms for the top ``--k`` with
+a time, and prints one JSON line per ``--scan-budget``: fit seconds, query p50/p99 in ms for the top ``--k`` with
 early termination (the default) and with every posting read (``exhaustive``, the algorithm
 before), the overlap of the two top-k lists, and the share of queries and postings the early
 termination applied to. Needs a built demo store (``innomatch demo --no-serve``) at ``--db``.
@@ -58,6 +58,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--docs", type=int, default=300_000)
     ap.add_argument("--k", type=int, default=100)
+    ap.add_argument("--scan-budget", type=int, nargs="+", default=[1_000_000],
+                    help="postings budgets to measure in turn (one fit)")
     ap.add_argument("--db", type=Path, default=ROOT / "var" / "innomatch.db")
     args = ap.parse_args()
     texts = synthetic_texts(args.db, args.docs)
@@ -66,21 +68,23 @@ def main() -> None:
     index = LexicalIndex().fit(texts)
     fit_s = time.perf_counter() - t0
     qs = [index.query(n) for n in needs]
-    pruned_t, pruned = _time(lambda q: index.search_query(q, args.k)[0], qs)
-    read = index.stats_["postings_read"] / max(index.stats_["postings_total"], 1)
     full_t, full = _time(lambda q: index.search_query(q, args.k, exhaustive=True)[0], qs)
-    overlap = [len(np.intersect1d(a, b)) / max(len(b), 1)
-               for a, b in zip(pruned, full, strict=True)]  # fmt: skip
     pct = lambda xs, p: round(float(np.percentile(xs, p)), 2)  # noqa: E731
-    print(json.dumps({
-        "docs": args.docs, "k": args.k, "queries": len(qs), "fit_s": round(fit_s, 1),
-        "pruned_p50_ms": pct(pruned_t, 50), "pruned_p99_ms": pct(pruned_t, 99),
-        "full_p50_ms": pct(full_t, 50), "full_p99_ms": pct(full_t, 99),
-        "overlap_at_k": round(float(np.mean(overlap)), 4),
-        "overlap_min": round(float(np.min(overlap)), 2), "postings_read_share": round(read, 3),
-        "head_share": round(index.stats_["heads"] / max(index.stats_["queries"], 1), 3),
-    }))  # fmt: skip
-
+    for budget in args.scan_budget:
+        index.scan_budget = budget
+        index.stats_ = dict.fromkeys(index.stats_, 0)
+        pruned_t, pruned = _time(lambda q: index.search_query(q, args.k)[0], qs)
+        read = index.stats_["postings_read"] / max(index.stats_["postings_total"], 1)
+        overlap = [len(np.intersect1d(a, b)) / max(len(b), 1)
+                   for a, b in zip(pruned, full, strict=True)]  # fmt: skip
+        print(json.dumps({
+            "docs": args.docs, "k": args.k, "queries": len(qs), "fit_s": round(fit_s, 1),
+            "scan_budget": budget, "pruned_p50_ms": pct(pruned_t, 50),
+            "pruned_p99_ms": pct(pruned_t, 99), "full_p50_ms": pct(full_t, 50),
+            "full_p99_ms": pct(full_t, 99), "overlap_at_k": round(float(np.mean(overlap)), 4),
+            "overlap_min": round(float(np.min(overlap)), 2), "postings_read_share": round(read, 3),
+            "head_share": round(index.stats_["heads"] / max(index.stats_["queries"], 1), 3),
+        }), flush=True)  # fmt: skip
 
 if __name__ == "__main__":
     main()
