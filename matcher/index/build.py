@@ -23,7 +23,7 @@ from .cluster import CacheFront, RemoteEmbedder
 from .corpus import Corpus, load_corpus
 from .incremental import Coverage, coverage_now, derivation_key, reuse_vectors
 from .lexical import LexicalIndex
-from .vectors import ExactIndex, VectorIndex
+from .vectors import ExactIndex, VectorIndex, make_vector_index
 
 log = logging.getLogger(__name__)
 _MANIFEST = "manifest.json"
@@ -38,8 +38,8 @@ class MatchIndex:
 
     corpus: Corpus
     model_name: str
-    procurement_vectors: ExactIndex
-    profile_vectors: ExactIndex
+    procurement_vectors: VectorIndex
+    profile_vectors: VectorIndex
     #: Row in ``profile_vectors`` -> position in ``corpus.suppliers``.
     profile_rows: np.ndarray
     lexical: LexicalIndex
@@ -127,7 +127,8 @@ def build_index(
     lap("calibrate")
     index = MatchIndex(
         corpus=corpus, model_name=embedder.name,
-        procurement_vectors=ExactIndex(proc_vecs), profile_vectors=ExactIndex(prof_vecs),
+        procurement_vectors=make_vector_index(settings, "procurements", proc_vecs),
+        profile_vectors=make_vector_index(settings, "profiles", prof_vecs),
         profile_rows=prof_rows, lexical=lexical, built_at=datetime.now().isoformat(timespec="seconds"),
         sim_floor=floor, sim_ceiling=ceiling, coverage=coverage,
         reused=len(corpus.procurements) - cached.embedded_rows,
@@ -205,7 +206,7 @@ def index_before(index: MatchIndex, before: date, include_undated: bool = False)
         if (p.date and p.date < before) or (include_undated and p.date is None)
     ]
     procs = [index.corpus.procurements[i] for i in rows]
-    vectors = index.procurement_vectors.matrix[np.array(rows, dtype=np.int64)]
+    vectors = index.procurement_vectors.vectors_for(np.array(rows, dtype=np.int64))
     return replace(
         index,
         # Purchase history is left out too: it is not dated per pair, so it could leak the future.

@@ -1,7 +1,14 @@
-"""Lexical search: TF-IDF over character n-grams within words.
+"""Lexical search: TF-IDF over character n-grams within words, with a top-k inverted index.
 
 Character n-grams match inflected and compound forms (Finnish "siivouspalvelut" and
 "siivous"), and French accents with or without mojibake, where word tokens would not.
+
+The index is term-major: one postings list of ``(document, weight)`` per n-gram. A query
+reads the lists of its n-grams and keeps the top k. Where those lists are long (a big corpus,
+common n-grams such as "ion" or " ja "), it reads only each list's ``impact_cap`` heaviest
+postings (impact-ordered early termination: a document absent from that head gets at most the
+cut-off weight from this n-gram), takes the ``rescore`` best documents so found, and scores
+those exactly. README, "Search backends": overlap with the exact top k and the time saved.
 """
 
 from __future__ import annotations
@@ -12,14 +19,43 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from .vectors import top_k
+from .ann.base import top_k
+
+__all__ = ["LexicalIndex"]
+
+_EMPTY = (np.zeros(0, np.int64), np.zeros(0, np.float32))
+
+
+def _heads(by_term: sparse.csr_matrix, cap: int) -> sparse.csr_matrix:
+    """``by_term`` with each row cut to its ``cap`` largest weights."""
+    lengths = np.diff(by_term.indptr)
+    keep = np.ones(by_term.nnz, bool)
+    for t in np.flatnonzero(lengths > cap):
+        lo, hi = by_term.indptr[t], by_term.indptr[t + 1]
+        drop = np.argpartition(-by_term.data[lo:hi], cap)[cap:]
+        keep[lo + drop] = False
+    rows = np.repeat(np.arange(by_term.shape[0]), lengths)[keep]
+    return sparse.csr_matrix((by_term.data[keep], (rows, by_term.indices[keep])),
+                             shape=by_term.shape)  # fmt: skip
 
 
 class LexicalIndex:
-    """TF-IDF cosine search over documents."""
+    """TF-IDF cosine search over documents.
 
-    def __init__(self, max_features: int = 200_000) -> None:
+    Args:
+        max_features: most n-grams kept (the most frequent).
+        scan_budget: a query whose postings lists hold more entries than this reads only
+            their heads (``impact_cap`` entries each); below it, every posting (exact).
+        impact_cap: postings kept at the head of each list, heaviest first.
+        rescore: documents scored exactly after reading the heads.
+    """
+
+    def __init__(self, max_features: int = 200_000, scan_budget: int = 1_000_000,
+                 impact_cap: int = 2_000, rescore: int = 1_000) -> None:  # fmt: skip
         self.max_features = max_features
+        self.scan_budget = scan_budget
+        self.impact_cap = impact_cap
+        self.rescore = rescore
 
     def fit(self, texts: Sequence[str]) -> LexicalIndex:
         """Learn the vocabulary and index ``texts``; returns ``self``."""
@@ -31,17 +67,31 @@ class LexicalIndex:
             dtype=np.float32,
         )  # fmt: skip
         self.n_docs_ = len(texts)
+        self.stats_ = {"queries": 0, "heads": 0, "postings_read": 0, "postings_total": 0}
         try:
             matrix = self.vectorizer_.fit_transform(list(texts) or [""])
         except ValueError:  # no n-gram at all (no text, or only blanks): nothing ever matches
             self.by_term_: sparse.csr_matrix | None = None
             return self
-        # Stored term-major: a query touches a few hundred n-grams, so scoring gathers those
-        # rows and sums them, instead of a sparse-by-sparse product over every document. The
-        # document-major copy answers the scores of a few given documents (a candidate's own).
+        # Term-major: the postings lists. Document-major: the exact score of given documents
+        # (a candidate's own contracts, and the rescoring after reading the heads).
         self.by_term_ = sparse.csr_matrix(matrix.T)
         self.by_doc_ = sparse.csr_matrix(matrix)
+        self.lengths_ = np.diff(self.by_term_.indptr)
+        self.heads_ = _heads(self.by_term_, self.impact_cap)
         return self
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        # An index pickled before the heads existed: make them, with the default parameters.
+        self.__dict__.update(state)
+        for name, default in (("scan_budget", 1_000_000), ("impact_cap", 2_000),
+                              ("rescore", 1_000)):  # fmt: skip
+            self.__dict__.setdefault(name, default)
+        self.__dict__.setdefault("stats_", dict.fromkeys(
+            ("queries", "heads", "postings_read", "postings_total"), 0))
+        if self.by_term_ is not None and "heads_" not in state:
+            self.lengths_ = np.diff(self.by_term_.indptr)
+            self.heads_ = _heads(self.by_term_, self.impact_cap)
 
     def query(self, text: str) -> sparse.csr_matrix | None:
         """The TF-IDF vector of ``text`` (``None`` if it shares no n-gram with the corpus), to
@@ -51,13 +101,37 @@ class LexicalIndex:
         q = self.vectorizer_.transform([text])
         return q if q.nnz else None
 
-    def search_query(self, q: sparse.csr_matrix | None, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Rows and scores of the ``k`` documents most similar to the query vector ``q``."""
-        if q is None or self.by_term_ is None:
-            return np.zeros(0, np.int64), np.zeros(0, np.float32)
-        rows = self.by_term_[q.indices]
-        scores = np.asarray(rows.T @ q.data, dtype=np.float32).ravel()[: self.n_docs_]
-        return top_k(scores, k)
+    def search_query(
+        self, q: sparse.csr_matrix | None, k: int, exhaustive: bool = False
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Rows and scores of the ``k`` documents most similar to the query vector ``q``.
+
+        Args:
+            q: from :meth:`query`.
+            k: how many.
+            exhaustive: read every posting whatever the budget (exact; the reference the
+                early-terminated answer is measured against).
+        """
+        if q is None or self.by_term_ is None or k <= 0:
+            return _EMPTY
+        total = int(self.lengths_[q.indices].sum())
+        self.stats_["queries"] += 1
+        self.stats_["postings_total"] += total
+        if exhaustive or total <= self.scan_budget:
+            self.stats_["postings_read"] += total
+            return top_k(self._accumulate(self.by_term_, q), k)
+        self.stats_["heads"] += 1
+        self.stats_["postings_read"] += int(np.diff(self.heads_.indptr)[q.indices].sum())
+        partial = self._accumulate(self.heads_, q)
+        found, _ = top_k(partial, max(self.rescore, k))
+        found = found[partial[found] > 0]
+        rows, scores = top_k(self.scores_for(q, found), k)
+        return found[rows], scores
+
+    def _accumulate(self, postings: sparse.csr_matrix, q: sparse.csr_matrix) -> np.ndarray:
+        """Score of every document over the query's n-grams in ``postings``."""
+        rows = postings[q.indices]
+        return np.asarray(rows.T @ q.data, dtype=np.float32).ravel()[: self.n_docs_]
 
     def scores_for(self, q: sparse.csr_matrix | None, rows: np.ndarray) -> np.ndarray:
         """Cosine similarity of the query vector ``q`` to the given documents only."""
@@ -65,16 +139,6 @@ class LexicalIndex:
             return np.zeros(len(rows), np.float32)
         return np.asarray(self.by_doc_[rows] @ q.T.toarray(), dtype=np.float32).ravel()
 
-    def scores(self, text: str) -> np.ndarray:
-        """Cosine similarity of ``text`` to every document."""
-        if self.by_term_ is None:
-            return np.zeros(self.n_docs_, np.float32)
-        q = self.vectorizer_.transform([text])
-        if not q.nnz:
-            return np.zeros(self.n_docs_, np.float32)
-        rows = self.by_term_[q.indices]
-        return np.asarray(rows.T @ q.data, dtype=np.float32).ravel()[: self.n_docs_]
-
     def search(self, text: str, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Rows and scores of the ``k`` most similar documents."""
-        return top_k(self.scores(text), k)
+        return self.search_query(self.query(text), k)

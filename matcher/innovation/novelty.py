@@ -29,7 +29,7 @@ def novelty_scores(index: MatchIndex, max_rows: int = 20) -> dict[int, Novelty]:
     Suppliers with neither a won contract nor a profile are left out (nothing to place).
     """
     procs = index.corpus.procurements
-    mat = index.procurement_vectors.matrix.astype(np.float32)
+    mat = index.procurement_vectors.vectors_for(np.arange(len(procs)))
     won: dict[int, list[int]] = defaultdict(list)
     pos_of = {s.id: i for i, s in enumerate(index.corpus.suppliers)}
     for row, p in enumerate(procs):
@@ -42,7 +42,7 @@ def novelty_scores(index: MatchIndex, max_rows: int = 20) -> dict[int, Novelty]:
             division_rows[p.cpv[0][:2]].append(row)
     centres = {d: _unit(mat[rows].mean(axis=0)) for d, rows in division_rows.items()}
     profile_of = {int(pos): r for r, pos in enumerate(index.profile_rows)}
-    prof = index.profile_vectors.matrix.astype(np.float32)
+    prof = index.profile_vectors.vectors_for(np.arange(len(index.profile_rows)))
 
     placed: dict[int, tuple[str, float, int]] = {}
     for pos in set(won) | set(profile_of):

@@ -1,0 +1,79 @@
+"""Pick, build and reload the vector backend that the settings ask for."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+
+from ...settings import Settings
+from .base import HnswParams, VectorIndex, read_meta
+from .exact import ExactIndex
+from .hnsw import HnswIndex
+from .pgvector import PgVectorIndex, is_postgres_url, pgvector_available
+
+__all__ = ["choose_backend", "hnsw_params", "load_vector_index", "make_vector_index"]
+
+log = logging.getLogger(__name__)
+_TABLE = "innomatch_vectors_{name}"
+
+
+def hnsw_params(settings: Settings) -> HnswParams:
+    """The HNSW graph parameters of ``settings``."""
+    return HnswParams(m=settings.hnsw_m, ef_construction=settings.hnsw_ef_construction,
+                      ef_search=settings.hnsw_ef_search)  # fmt: skip
+
+
+def _vector_url(settings: Settings) -> str:
+    return settings.vector_database_url or settings.database_url
+
+
+def choose_backend(settings: Settings, n: int) -> str:
+    """The backend for ``n`` vectors: ``settings.vector_backend`` unless it is ``auto``.
+
+    ``auto``: pgvector when the vector store is a PostgreSQL with the extension (Debian's
+    PostgreSQL 15 has none: then the in-process choice, with a log line); else exact up to
+    ``vector_exact_max`` vectors and HNSW above.
+    """
+    if settings.vector_backend != "auto":
+        return settings.vector_backend
+    url = _vector_url(settings)
+    if is_postgres_url(url):
+        if pgvector_available(url):
+            return "pgvector"
+        log.info("PostgreSQL at the vector store has no pgvector: vectors stay in process")
+    return "exact" if n <= settings.vector_exact_max else "hnsw"
+
+
+def make_vector_index(settings: Settings, name: str, vectors: np.ndarray,
+                      ids: np.ndarray | None = None) -> VectorIndex:
+    """A new index of the chosen backend over ``vectors`` (ids ``0..n-1`` by default).
+
+    Args:
+        settings: backend choice and parameters.
+        name: what the vectors are (``procurements``, ``profiles``): the pgvector table name.
+        vectors: one unit vector per row.
+        ids: the id of each row.
+    """
+    vectors = np.asarray(vectors, dtype=np.float32)
+    ids = np.arange(len(vectors), dtype=np.int64) if ids is None else np.asarray(ids, np.int64)
+    backend = choose_backend(settings, len(vectors))
+    if backend == "exact":
+        return ExactIndex(vectors, ids)
+    if backend == "hnsw":
+        index = HnswIndex(vectors.shape[1], hnsw_params(settings))
+        index.add(ids, vectors)
+        return index
+    return PgVectorIndex.build(_vector_url(settings), _TABLE.format(name=name), ids, vectors,
+                               hnsw_params(settings))  # fmt: skip
+
+
+def load_vector_index(folder: Path, settings: Settings) -> VectorIndex:
+    """Reopen what an index's ``save(folder)`` wrote (the backend is read from the folder)."""
+    backend = read_meta(folder)["backend"]
+    if backend == "exact":
+        return ExactIndex.load(folder)
+    if backend == "hnsw":
+        return HnswIndex.load(folder)
+    return PgVectorIndex.load(folder, _vector_url(settings))

@@ -1,0 +1,135 @@
+"""In-process HNSW graph (hnswlib): the embedded default above ``vector_exact_max`` vectors.
+
+Picked over faiss-cpu and usearch by measurement on this machine (README, "Search
+backends"): hnswlib and faiss answered a query in about the same time with the same recall,
+usearch many times slower here; of the two, only hnswlib removes and replaces vectors by id
+(faiss's HNSW cannot delete), which the incremental build needs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import hnswlib
+import numpy as np
+
+from .base import HnswParams, as_ids, params_dict, read_meta, write_meta
+
+__all__ = ["HnswIndex"]
+
+_GRAPH = "graph.hnsw"
+_IDS = "ids.npy"
+
+
+class HnswIndex:
+    """Approximate nearest neighbours by inner product over an HNSW graph.
+
+    Args:
+        dim: vector length.
+        params: graph parameters (``ef_search`` is raised to ``k`` when ``k`` is larger).
+        capacity: vectors room is made for at first (it doubles when full).
+    """
+
+    backend = "hnsw"
+
+    def __init__(self, dim: int, params: HnswParams | None = None, capacity: int = 1024) -> None:
+        self.params = params or HnswParams()
+        self._dim = int(dim)
+        self._index: Any = hnswlib.Index(space="ip", dim=self._dim)
+        self._index.init_index(max_elements=max(capacity, 1), M=self.params.m,
+                               ef_construction=self.params.ef_construction)  # fmt: skip
+        # Which ids are live: hnswlib keeps a removed vector (marked deleted) in the graph.
+        self._alive = np.zeros(0, bool)
+
+    def __len__(self) -> int:
+        return int(self._alive.sum())
+
+    @property
+    def dim(self) -> int:
+        """Length of each vector."""
+        return self._dim
+
+    def _has(self, ids: np.ndarray) -> np.ndarray:
+        inside = ids < len(self._alive)
+        out = np.zeros(len(ids), bool)
+        out[inside] = self._alive[ids[inside]]
+        return out
+
+    def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Return ``(ids, scores)`` of about the ``k`` nearest vectors, best first."""
+        k = min(k, len(self))
+        if k <= 0:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        self._index.set_ef(max(self.params.ef_search, k))
+        while True:
+            try:
+                labels, dists = self._index.knn_query(np.asarray(query, np.float32), k=k)
+                break
+            except RuntimeError:
+                # Fewer than k reachable (removals cut the graph near this query): ask fewer.
+                k //= 2
+                if k == 0:
+                    return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        # hnswlib's inner-product distance is 1 - similarity.
+        return labels[0].astype(np.int64), (1.0 - dists[0]).astype(np.float32)
+
+    def vectors_for(self, ids: np.ndarray) -> np.ndarray:
+        """The stored vectors of ``ids``, in that order."""
+        ids = as_ids(ids)
+        if not len(ids):
+            return np.zeros((0, self._dim), np.float32)
+        if not self._has(ids).all():
+            raise KeyError(f"ids not in the index: {ids[~self._has(ids)][:5].tolist()}")
+        return np.asarray(self._index.get_items(ids, return_type="numpy"), np.float32)
+
+    def scores_for(self, query: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        """Inner product of ``query`` with the vectors of ``ids`` only (exact)."""
+        if not len(ids):
+            return np.zeros(0, np.float32)
+        return np.asarray(self.vectors_for(ids) @ query.astype(np.float32), dtype=np.float32)
+
+    def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
+        """Insert ``vectors`` under ``ids``; an id already present is replaced."""
+        ids = as_ids(ids)
+        if not len(ids):
+            return
+        vectors = np.asarray(vectors, np.float32).reshape(len(ids), -1)
+        need = self._index.get_current_count() + len(ids)
+        if need > self._index.get_max_elements():
+            self._index.resize_index(max(need, 2 * self._index.get_max_elements()))
+        # hnswlib replaces the vector of a label it has, and revives a label marked deleted.
+        self._index.add_items(vectors, ids)
+        if ids.max() >= len(self._alive):
+            self._alive = np.concatenate([self._alive,
+                                          np.zeros(int(ids.max()) + 1 - len(self._alive), bool)])
+        self._alive[ids] = True
+
+    def remove(self, ids: np.ndarray) -> None:
+        """Drop ``ids`` (absent ones are ignored)."""
+        ids = as_ids(ids)
+        for i in ids[self._has(ids)]:
+            self._index.mark_deleted(int(i))
+        self._alive[ids[self._has(ids)]] = False
+
+    def save(self, folder: Path) -> None:
+        """Write the graph (with its vectors) and the live ids under ``folder``."""
+        write_meta(folder, self.backend, dim=self._dim, **params_dict(self.params))
+        tmp = folder / (_GRAPH + ".tmp")
+        self._index.save_index(str(tmp))
+        tmp.replace(folder / _GRAPH)
+        np.save(folder / _IDS, np.flatnonzero(self._alive))
+
+    @classmethod
+    def load(cls, folder: Path) -> HnswIndex:
+        """Read what :meth:`save` wrote."""
+        meta: dict[str, Any] = read_meta(folder)
+        params = HnswParams(m=meta["m"], ef_construction=meta["ef_construction"],
+                            ef_search=meta["ef_search"])  # fmt: skip
+        out = cls(int(meta["dim"]), params)
+        out._index = hnswlib.Index(space="ip", dim=out._dim)
+        out._index.load_index(str(folder / _GRAPH))
+        live = np.load(folder / _IDS)
+        out._alive = np.zeros(int(live.max()) + 1 if len(live) else 0, bool)
+        out._alive[live] = True
+        return out

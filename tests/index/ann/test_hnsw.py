@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import pickle
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from matcher.index.ann import ExactIndex, HnswIndex, HnswParams, ann_recall
+
+Unit = Callable[[int, int, int], np.ndarray]
+
+
+@pytest.fixture
+def data(unit_vectors: Unit) -> tuple[np.ndarray, np.ndarray]:
+    return unit_vectors(3000, 32, 0), unit_vectors(40, 32, 1)
+
+
+@pytest.fixture
+def index(data: tuple[np.ndarray, np.ndarray]) -> HnswIndex:
+    out = HnswIndex(32, HnswParams(m=16, ef_construction=64, ef_search=128))
+    out.add(np.arange(3000), data[0])
+    return out
+
+
+def test_recall_against_exact(index: HnswIndex, data: tuple[np.ndarray, np.ndarray]) -> None:
+    m, q = data
+    assert ann_recall(index, ExactIndex(m), q, 50) >= 0.9
+    ids, scores = index.search(q[0], 10)
+    assert np.all(np.diff(scores) <= 1e-6)
+    assert np.allclose(scores, m[ids] @ q[0], atol=1e-5)  # scores are similarities
+
+
+def test_add_remove_and_vectors(index: HnswIndex, data: tuple[np.ndarray, np.ndarray]) -> None:
+    m, _ = data
+    assert np.allclose(index.vectors_for(np.array([7, 3])), m[[7, 3]])
+    index.remove(np.array([7, 123_456]))
+    assert len(index) == 2999 and 7 not in index.search(m[7], 20)[0]
+    with pytest.raises(KeyError):
+        index.vectors_for(np.array([7]))
+    index.add(np.array([3]), m[7:8])  # replaces id 3
+    assert len(index) == 2999 and index.search(m[7], 1)[0].tolist() == [3]
+    everything = index.search(m[0], 5000)[0]  # k above the size: what the graph reaches
+    assert 2900 <= len(set(everything.tolist())) == len(everything) <= 2999
+
+
+def test_save_load_and_pickle(index: HnswIndex, data: tuple[np.ndarray, np.ndarray],
+                              tmp_path: Path) -> None:  # fmt: skip
+    m, q = data
+    index.save(tmp_path)
+    index.remove(np.array([11]))
+    index.save(tmp_path)  # saved again over the first: the removal is kept
+    back = HnswIndex.load(tmp_path)
+    assert back.params == index.params and len(back) == 2999
+    assert back.search(q[0], 5)[0].tolist() == index.search(q[0], 5)[0].tolist()
+    assert 11 not in back.search(m[11], 10)[0]
+    back.add(np.array([5000, 11]), m[:2])  # grows past its capacity, revives id 11
+    assert len(back) == 3001 and back.search(m[1], 1)[0].tolist() in ([11], [1])
+    again = pickle.loads(pickle.dumps(index))
+    assert again.search(q[1], 5)[0].tolist() == index.search(q[1], 5)[0].tolist()

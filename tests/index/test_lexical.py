@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from matcher.index.lexical import LexicalIndex
+
+_SYLLABLES = ["sii", "vous", "pal", "ve", "lu", "kou", "tie", "ur", "ak", "ka", "pääl", "lys",
+              "net", "toy", "age", "éco", "les", "tra", "vaux", "voi", "rie", "säh", "kö",
+              "ra", "ken", "nus", "han", "kin", "ta", "lo", "gi", "ciel", "ent", "re", "tien"]
+
+
+def _corpus(n: int, seed: int) -> list[str]:
+    rng = np.random.default_rng(seed)
+    # A vocabulary of 400 made-up words; documents glue some together and inflect them, as
+    # Finnish compounds and endings do.
+    vocab = ["".join(rng.choice(_SYLLABLES, size=rng.integers(2, 4))) for _ in range(400)]
+    ends = ["", "t", "n", "ssa", "lle", "s"]
+    return [" ".join("".join(rng.choice(vocab, size=rng.integers(1, 3))) + rng.choice(ends)
+                     for _ in range(rng.integers(2, 12))) for _ in range(n)]  # fmt: skip
+
+
+def test_below_the_budget_every_posting_is_read() -> None:
+    docs = _corpus(800, 0)
+    index = LexicalIndex().fit(docs)
+    for need in _corpus(20, 1):
+        q = index.query(need)
+        rows, scores = index.search_query(q, 10)
+        full_rows, full_scores = index.search_query(q, 10, exhaustive=True)
+        assert rows.tolist() == full_rows.tolist() and np.allclose(scores, full_scores)
+    assert index.stats_["heads"] == 0
+
+
+@pytest.mark.parametrize("k", [1, 10, 60])
+def test_reading_the_heads_finds_the_exact_top_k_mostly(k: int) -> None:
+    docs = _corpus(3000, 0)
+    # A tiny budget sends every query through the heads of the lists (cut to 200 postings).
+    index = LexicalIndex(scan_budget=0, impact_cap=200, rescore=300).fit(docs)
+    overlaps = []
+    for need in _corpus(40, 1):
+        q = index.query(need)
+        rows, scores = index.search_query(q, k)
+        full_rows, _ = index.search_query(q, k, exhaustive=True)
+        assert np.allclose(scores, index.scores_for(q, rows), atol=1e-6)  # exact scores
+        assert np.all(np.diff(scores) <= 1e-6)
+        overlaps.append(len(set(rows.tolist()) & set(full_rows.tolist())) / len(full_rows))
+    assert index.stats_["heads"] == 40 and np.mean(overlaps) >= 0.9
+    assert index.stats_["postings_read"] < index.stats_["postings_total"]
+
+
+def test_no_shared_ngram_and_empty_corpus() -> None:
+    index = LexicalIndex().fit(["tie urakka", "koulu"])
+    assert index.query("xyzzy") is None and len(index.search("xyzzy", 5)[0]) == 0
+    empty = LexicalIndex().fit([])
+    assert len(empty.search("koulu", 3)[0]) == 0
+    assert len(empty.scores_for(empty.query("koulu"), np.array([0]))) == 1
+
+
+def test_compound_query_finds_its_parts() -> None:
+    docs = ["Siivouspalvelut kouluille", "Tieurakka", "Koulujen siivous", "Sähköurakka",
+            "Katuvalaistus ja sähkötyöt"]  # fmt: skip
+    index = LexicalIndex().fit(docs)
+    assert set(index.search("koulusiivous", 2)[0].tolist()) == {0, 2}
+    assert index.search("sähkö", 2)[0].tolist()[0] in (3, 4)
+
+
+def test_an_index_pickled_before_the_heads_still_searches() -> None:
+    index = LexicalIndex().fit(_corpus(200, 0))
+    q = index.query("siivous")
+    expected = index.search_query(q, 5)[0].tolist()
+    old = {k: v for k, v in index.__dict__.items()
+           if k not in ("heads_", "lengths_", "scan_budget", "impact_cap", "rescore", "stats_")}
+    back = LexicalIndex.__new__(LexicalIndex)
+    back.__setstate__(old)
+    assert back.search_query(q, 5)[0].tolist() == expected
