@@ -266,6 +266,7 @@ def _rebuild(matcher: Matcher) -> RefreshOut:
         _Refresh.error = f"{type(exc).__name__}: {exc}"
         raise
     matcher.reload()
+    matcher.pipeline()  # load the new build here, not in the next user's request
     with session_scope(matcher.settings.database_url) as session:
         read = {s.id for s in index.corpus.suppliers if s.profile_text}
         for p in session.scalars(select(CompanyProfile)):

@@ -30,6 +30,7 @@ def publish_need(session: Session, user: User, need_id: int, data: PublishIn) ->
     if not data.public:
         if pub is not None:
             session.delete(pub)
+            session.flush()
         return None
     if pub is None:
         pub = NeedPublication(need_id=need.id, published_by=user.id, published_at=datetime.now())

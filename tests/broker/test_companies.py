@@ -3,6 +3,8 @@ entering the ranking after an index refresh."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from company_helpers import COMPANY_PASSWORD, company, need_id, user, ytunnus
 from sqlalchemy import select
@@ -137,6 +139,8 @@ def test_a_firm_that_never_won_is_ranked_for_a_need_its_profile_fits(
         need = need_id(s, "Kunnan energiankulutuksen")
         before = shortlist(s, user(s, "broker@demo.invalid"), need, matcher, k=20)
     assert org_id not in {m.supplier_id for m in before.ranking}
+    while refresh_status()[0]:  # another module's refresh (this process has one at a time)
+        time.sleep(1)
     done = refresh_index(matcher)
     assert done is not None and done.supplier_profiles >= 1
     assert refresh_status()[0] is False and refresh_status()[1] == done
