@@ -152,4 +152,5 @@ def test_a_firm_that_never_won_is_ranked_for_a_need_its_profile_fits(
     m = found[0]
     assert m.n_awards == 0 and "nearest_profiles" in m.found_by
     assert m.profile and "energianhallinta" in m.profile  # the profile is its evidence
+    assert m.innovation is not None  # the innovation potential reads the profile too
     assert indexed is not None
