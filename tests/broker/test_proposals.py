@@ -109,3 +109,36 @@ def test_answer_not_relevant(session: Session) -> None:
     out = answer_proposal(session, user(session, "broker@demo.invalid"), made.id,
                           AnswerIn(status="not_relevant"))  # fmt: skip
     assert (out.status, out.event_id) == ("not_relevant", None)
+
+
+def test_the_companies_side_on_sqlite_and_postgresql(db_url: str) -> None:
+    """Publishing, searching, proposing, events and feeds on an empty store of either database
+    (no index: nothing here ranks)."""
+    from matcher.broker.accounts import create_user
+    from matcher.broker.company_schemas import AlertIn, PublishIn
+    from matcher.broker.feeds import new_feed_token, set_alert
+    from matcher.broker.public import publish_need, search_public_needs
+    from matcher.store.broker_models import Need
+    from matcher.store.db import session_scope
+    from matcher.store.models import Organisation
+
+    with session_scope(db_url) as s:
+        city = Organisation(name="Testikaupunki", country="FI", region="FI1B1")
+        s.add(city)
+        s.flush()
+        buyer = create_user(s, "buyer@city.invalid", "portable-password", "buyer", city.id)
+        need = Need(buyer_id=city.id, created_by=buyer.id, region="FI1B1", title="Älykäs valaistus",
+                    description="Katuvalojen ohjaus", cpv=["34993000-4"], cpv_suggested=[],
+                    contact="", status="open")  # fmt: skip
+        s.add(need)
+        s.flush()
+        publish_need(s, buyer, need.id, PublishIn(fields=["description", "cpv"]))
+        assert [n.id for n in search_public_needs(s, q="valojen", cpv="3499")] == [need.id]
+        firm = company(s, "firm@firm.invalid", "2950001", "Valo Oy")
+        made = propose(s, firm, need.id, SOLUTION)
+        event = create_event(s, buyer, EventIn(need_id=need.id, title="Vuoropuhelu",
+                                               starts_at=datetime(2027, 3, 1, 10)))  # fmt: skip
+        answer_proposal(s, buyer, made.id, AnswerIn(status="invited", event_id=event.id))
+        assert [e.n_registered for e in need_events(s, buyer, need.id)] == [1]
+        set_alert(s, firm, AlertIn(cpv=["34990000-3"], regions=["FI1"]))
+        assert new_feed_token(s, firm).feed_url
