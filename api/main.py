@@ -29,6 +29,9 @@ from matcher.settings import Settings, get_settings
 from matcher.store.db import session_scope
 
 from .broker_routes import router as broker_router
+from .company_pages import router as company_pages_router
+from .company_routes import feed_router as company_feed_router
+from .company_routes import router as company_router
 from .deps import SESSION_COOKIE
 from .pages import render
 from .pages import router as pages_router
@@ -71,8 +74,11 @@ def create_app(settings: Settings | None = None, matcher: Matcher | None = None)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.include_router(router)
     app.include_router(broker_router)
+    app.include_router(company_router)
+    app.include_router(company_feed_router)
 
     app.include_router(pages_router)
+    app.include_router(company_pages_router)
     app.include_router(portfolio_router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 

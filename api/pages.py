@@ -138,12 +138,17 @@ def logout(request: Request, session: SessionDep,
 @router.get("/board", response_model=None)
 def board(request: Request, user: PageUser, session: SessionDep, region: str = "",
           status: str = "") -> Response:  # fmt: skip
-    """Needs by region and status, and the clusters."""
+    """Needs by region and status, and the clusters (a company's board is its own page)."""
+    from .company_pages import board_context  # it builds on this module's helpers
+
+    if user.role == "company":
+        return RedirectResponse("/company", status_code=303)
     needs = broker.list_needs(session, user, status or None, region or None)
     needs.sort(key=lambda n: (n.region or "", n.status, -n.id))
     return render(request, "board.html", {
         "needs": needs, "clusters": broker.list_clusters(session, user), "region": region,
-        "status": status, "region_labels": nuts_labels()}, user)  # fmt: skip
+        "status": status, "region_labels": nuts_labels(),
+        **board_context(session, user)}, user)  # fmt: skip
 
 
 def _buyers(session: SessionDep) -> list[Organisation]:
@@ -204,12 +209,15 @@ async def create_need(request: Request, user: PageUser, session: SessionDep,
 def need_page(request: Request, need_id: PageId, user: PageUser, session: SessionDep,
               matcher: MatcherDep) -> Response:  # fmt: skip
     """A need: details, potential, shortlist, ranking with marks, market view."""
+    from .company_pages import need_context  # it builds on this module's helpers
+
     need = broker.get_need(session, user, need_id)
     sl = broker.shortlist(session, user, need_id, matcher, k=10)
     return render(request, "need.html", {
         "need": need, "shortlist": sl, "potential": sl.need_innovation, "marks": MARKS,
         "kept": {e.supplier_id: e.mark for e in sl.entries},
-        "view": broker.need_market(session, user, need_id, matcher)}, user)  # fmt: skip
+        "view": broker.need_market(session, user, need_id, matcher),
+        **need_context(session, user, need_id)}, user)  # fmt: skip
 
 
 @router.get("/needs/{need_id}/edit", response_model=None)

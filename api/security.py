@@ -22,7 +22,7 @@ from matcher.limits import Rate, RateLimiter, retry_seconds
 from matcher.settings import Settings
 
 __all__ = ["AppLimits", "BodyLimitMiddleware", "SecurityHeadersMiddleware", "guard_login",
-           "match_rate", "rate_limited", "validation_error"]  # fmt: skip
+           "match_rate", "proposal_rate", "rate_limited", "signup_rate", "validation_error"]  # fmt: skip
 
 T = TypeVar("T")
 #: The one inline style of the pages (the chart's ``style="max-width:100%"``), allowed by hash.
@@ -123,6 +123,9 @@ class AppLimits:
     login_address: RateLimiter
     match_anonymous: RateLimiter
     match_api_key: RateLimiter
+    proposal_account: RateLimiter | None = None
+    proposal_address: RateLimiter | None = None
+    signup_address: RateLimiter | None = None
 
     @classmethod
     def from_settings(cls, s: Settings) -> AppLimits:
@@ -131,7 +134,10 @@ class AppLimits:
         return cls(RateLimiter(Rate(s.login_failures_per_account, window)),
                    RateLimiter(Rate(s.login_failures_per_address, window)),
                    RateLimiter(Rate(s.match_per_minute_anonymous, 60.0)),
-                   RateLimiter(Rate(s.match_per_minute_api_key, 60.0)))  # fmt: skip
+                   RateLimiter(Rate(s.match_per_minute_api_key, 60.0)),
+                   RateLimiter(Rate(s.proposals_per_hour_account, 3600.0)),
+                   RateLimiter(Rate(s.proposals_per_hour_address, 3600.0)),
+                   RateLimiter(Rate(s.signups_per_hour_address, 3600.0)))  # fmt: skip
 
 
 def _limits(request: Request) -> AppLimits:
@@ -179,6 +185,34 @@ def match_rate(request: Request) -> None:
     else:
         limits.match_anonymous.check(f"address:{client_address(request)}",
                                      "matches per minute from this address")  # fmt: skip
+
+
+def proposal_rate(request: Request, user_id: int) -> None:
+    """Count one proposal of this account and this address.
+
+    Raises:
+        RateLimitedError: past either rate (429 with ``Retry-After``).
+    """
+    limits = _limits(request)
+    assert limits.proposal_account and limits.proposal_address
+    address = f"address:{client_address(request)}"
+    wait = max(limits.proposal_account.retry_after(f"account:{user_id}"),
+               limits.proposal_address.retry_after(address))  # fmt: skip
+    if wait > 0:
+        raise RateLimitedError("proposals per hour", wait)
+    limits.proposal_account.hit(f"account:{user_id}")
+    limits.proposal_address.hit(address)
+
+
+def signup_rate(request: Request) -> None:
+    """Count one company sign-up from this address.
+
+    Raises:
+        RateLimitedError: past the rate (429 with ``Retry-After``).
+    """
+    limiter = _limits(request).signup_address
+    assert limiter
+    limiter.check(f"address:{client_address(request)}", "sign-ups per hour from this address")
 
 
 def rate_limited(exc: RateLimitedError, body: dict[str, Any]) -> JSONResponse:

@@ -95,6 +95,12 @@ class Settings(BaseSettings):
     login_failures_per_address: int = 20
     #: Sign-in: the window the failed attempts are counted over, in seconds.
     login_window_s: int = 900
+    #: Proposals on public needs a company account may post per hour (0 turns the limit off).
+    proposals_per_hour_account: int = 20
+    #: Proposals on public needs one client address may post per hour.
+    proposals_per_hour_address: int = 60
+    #: Company sign-ups one client address may make per hour.
+    signups_per_hour_address: int = 10
     #: ``/v1/match`` calls per minute without an API key, per client address (0: no limit).
     match_per_minute_anonymous: int = 60
     #: ``/v1/match`` calls per minute with an API key, per key (0: no limit). Each uvicorn

@@ -21,7 +21,7 @@ from ..exceptions import AuthenticationError, ConflictError, InvalidInputError, 
 from ..store.broker_models import AuthSession, Need, User
 from ..store.models import Organisation
 
-ROLES = ("buyer", "broker")
+ROLES = ("buyer", "broker", "company")
 _HASHER = PasswordHasher()
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _MIN_PASSWORD = 10
@@ -50,8 +50,8 @@ def create_user(session: Session, email: str, password: str, role: str,
         raise InvalidInputError(f"password must have at least {_MIN_PASSWORD} characters")
     if role not in ROLES:
         raise InvalidInputError(f"role must be one of {', '.join(ROLES)}")
-    if role == "buyer" and organisation_id is None:
-        raise InvalidInputError("a buyer account needs the organisation it acts for")
+    if role in ("buyer", "company") and organisation_id is None:
+        raise InvalidInputError(f"a {role} account needs the organisation it acts for")
     if role == "broker" and not region:
         raise InvalidInputError("a broker account needs its region (a NUTS code)")
     if organisation_id is not None and session.get(Organisation, organisation_id) is None:
@@ -59,7 +59,7 @@ def create_user(session: Session, email: str, password: str, role: str,
     if session.scalar(select(User).where(User.email == email)):
         raise ConflictError(f"an account for {email} exists")
     user = User(email=email, password_hash=_HASHER.hash(password), role=role,
-                organisation_id=organisation_id if role == "buyer" else None,
+                organisation_id=organisation_id if role != "broker" else None,
                 region=region.upper() if region else None)  # fmt: skip
     session.add(user)
     session.flush()
@@ -136,7 +136,8 @@ def user_for_api_key(session: Session, key: str | None) -> User | None:
 
 
 def can_access(user: User, need: Need) -> bool:
-    """A buyer reaches its own organisation's needs; a broker the needs of its region."""
+    """A buyer reaches its own organisation's needs; a broker the needs of its region; a company
+    none this way (it reads needs on the open board only, see :mod:`.public`)."""
     if user.role == "buyer":
         return user.organisation_id is not None and need.buyer_id == user.organisation_id
     if user.role == "broker":

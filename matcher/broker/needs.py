@@ -71,9 +71,11 @@ def create_need(session: Session, user: User, data: NeedIn, matcher: Matcher) ->
     Raises:
         InvalidInputError: if a broker gives no buyer or no region.
         NotFoundError: if the buyer organisation does not exist.
-        PermissionDeniedError: if a buyer records for another organisation, or a broker outside
-            its region.
+        PermissionDeniedError: if a buyer records for another organisation, a broker outside
+            its region, or a company at all.
     """
+    if user.role not in ("buyer", "broker"):
+        raise PermissionDeniedError("only buyers and brokers record needs")
     if user.role == "buyer":
         if data.buyer_id not in (None, user.organisation_id):
             raise PermissionDeniedError("a buyer records needs of its own organisation only")

@@ -156,6 +156,9 @@ class ShortlistOut(BaseModel):
     ranking: list[SupplierMatch]
     entries: list[ShortlistEntryOut]
     need_innovation: NeedInnovationOut | None = None
+    #: Suppliers that proposed themselves on the open board (their proposals: ``/proposals``).
+    proposed_by: list[int] = Field(default_factory=list,
+                                   description="ids of companies that proposed on this need")
 
 
 class Share(BaseModel):

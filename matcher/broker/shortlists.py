@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from ..exceptions import NotFoundError, PermissionDeniedError
 from ..schemas import MatchRequest
 from ..store.broker_models import Cluster, Need, ShortlistEntry, User
+from ..store.company_models import Proposal
 from ..store.models import Organisation
 from .accounts import can_access
 from .needs import load_need, need_out, need_text
@@ -38,9 +39,12 @@ def shortlist(session: Session, user: User, need_id: int, matcher: Matcher,
     result = matcher.match(MatchRequest(text=need_text(need)[:5000], cpv=list(need.cpv or []),
                                         buyer_id=need.buyer_id, k=k))  # fmt: skip
     entries = sorted(need.shortlist, key=lambda e: (e.rank_at_mark or 10**6, e.supplier_id))
+    proposed = session.scalars(select(Proposal.organisation_id).where(Proposal.need_id == need.id)
+                               .distinct())  # fmt: skip
     return ShortlistOut(need_id=need.id, ranking=result.results,
                         entries=[_entry_out(e) for e in entries],
-                        need_innovation=result.need_innovation)  # fmt: skip
+                        need_innovation=result.need_innovation,
+                        proposed_by=sorted(proposed))  # fmt: skip
 
 
 def mark(session: Session, user: User, need_id: int, supplier_id: int,

@@ -15,6 +15,7 @@ import typer
 from pydantic import ValidationError
 from tqdm import tqdm
 
+from ..broker.demo import demo_board
 from ..exceptions import InnomatchError
 from ..index import build_index
 from ..ingest import FileReport, ingest_paths
@@ -263,6 +264,7 @@ def demo(
         fail("demo data could not be ingested")
     build(full=False, workers=0, scheduler=None)
     password, emails = demo_accounts(settings.database_url)
+    typer.echo(f"open needs board: {demo_board(settings.database_url, Matcher(settings))} public needs")
     typer.echo(f"demo accounts {', '.join(emails)}; password for this run: {password}")
     if serve_after:
         serve(None, port, 1)
