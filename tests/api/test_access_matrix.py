@@ -196,7 +196,7 @@ def matrix_app(
     demo_accounts(broker_settings.database_url, "matrix-password-4711")
     # Its own copy of the index: the refresh route rebuilds it.
     index_dir = tmp_path_factory.mktemp("matrix-index") / "index"
-    shutil.copytree(broker_settings.index_dir, index_dir)
+    shutil.copytree(broker_settings.index_dir, index_dir, symlinks=True)
     settings = broker_settings.model_copy(update={
         "match_per_minute_anonymous": 0, "match_per_minute_api_key": 0,
         "login_failures_per_account": 0, "login_failures_per_address": 0,

@@ -23,7 +23,7 @@ from matcher.store.db import session_scope
 def board_settings(broker_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """The module's store copy with the demo accounts and board, over its own copy of the index."""
     index_dir = tmp_path_factory.mktemp("index") / "index"
-    shutil.copytree(Path(broker_settings.index_dir), index_dir)
+    shutil.copytree(Path(broker_settings.index_dir), index_dir, symlinks=True)
     settings = broker_settings.model_copy(update={"index_dir": index_dir})
     demo_accounts(settings.database_url, COMPANY_PASSWORD)
     return settings

@@ -38,7 +38,7 @@ def board_server(broker_settings: Settings, embedder: Embedder,
                  tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:  # fmt: skip
     """uvicorn over the module's store with the demo board, and its own index (it is refreshed)."""
     index_dir = tmp_path_factory.mktemp("e2e-index") / "index"
-    shutil.copytree(broker_settings.index_dir, index_dir)
+    shutil.copytree(broker_settings.index_dir, index_dir, symlinks=True)
     settings = broker_settings.model_copy(update={"index_dir": index_dir})
     demo_accounts(settings.database_url, PASSWORD)
     assert demo_board(settings.database_url, Matcher(settings, embedder=embedder)) == 4
