@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .portfolio_messages import PORTFOLIO_MESSAGES
+
 __all__ = ["LABELS", "MESSAGES", "say", "say_all"]
 
 #: Names the sentences refer to: features of the ranking, themes, funding kinds, levels.
@@ -61,9 +63,28 @@ LABELS: dict[str, dict[str, str]] = {
     "kind:bf_loan": {"fi": "Business Finlandin laina", "sv": "lån från Business Finland"},
     "kind:bf_research": {"fi": "Business Finlandin tutkimusrahoitus", "sv": "forskningsfinansiering från Business Finland"},
     "kind:bf_erdf": {"fi": "EAKR-rahoitus", "sv": "ERUF-finansiering"},
-    "level:high": {"fi": "korkea", "sv": "hög"},
-    "level:medium": {"fi": "keskitasoinen", "sv": "medelhög"},
-    "level:low": {"fi": "matala", "sv": "låg"},
+    "criteria:carbon_neutrality": {"fi": "päästörajat tai elinkaaren CO2-päästöt vertailuperusteena",
+                                   "sv": "utsläppsgränser eller livscykelns koldioxidutsläpp som tilldelningskriterium"},
+    "criteria:digitalisation": {"fi": "yhteentoimivuus-, avoimien rajapintojen ja saavutettavuusvaatimukset",
+                                "sv": "krav på interoperabilitet, öppna gränssnitt och tillgänglighet"},
+    "criteria:data": {"fi": "datan omistajuus, avoimet tietomuodot ja datan jakamista koskevat ehdot",
+                      "sv": "dataägande, öppna dataformat och klausuler om delning av data"},
+    "group:15": {"fi": "elintarvikkeet ja ateriapalvelut", "sv": "livsmedel och måltidstjänster"},
+    "group:55": {"fi": "elintarvikkeet ja ateriapalvelut", "sv": "livsmedel och måltidstjänster"},
+    "group:90": {"fi": "siivouspalvelut", "sv": "städtjänster"},
+    "group:39": {"fi": "kalusteet, puhdistusaineet", "sv": "möbler, rengöringsprodukter"},
+    "group:09": {"fi": "sähkö", "sv": "el"},
+    "group:60": {"fi": "tieliikenne", "sv": "vägtransporter"},
+    "group:34": {"fi": "tieliikenteen ajoneuvot", "sv": "vägfordon"},
+    "group:45": {"fi": "toimistorakennukset, tiet", "sv": "kontorsbyggnader, vägar"},
+    "group:44": {"fi": "rakennusmateriaalit", "sv": "byggmaterial"},
+    "group:18": {"fi": "tekstiilit", "sv": "textilier"},
+    "group:30": {"fi": "tietokoneet ja toimiston IT", "sv": "datorer och kontors-IT"},
+    "group:72": {"fi": "datakeskukset ja pilvipalvelut", "sv": "datacenter och molntjänster"},
+    "group:22": {"fi": "kopio- ja graafinen paperi", "sv": "kopieringspapper och grafiskt papper"},
+    "group:31": {"fi": "tievalaistus ja liikennevalot", "sv": "vägbelysning och trafiksignaler"},
+    "group:65": {"fi": "vesikiertoiset lämmittimet, vesihuolto", "sv": "vattenburna värmare, vattentjänster"},
+    "group:50": {"fi": "rakennusten kunnossapito", "sv": "byggnadsunderhåll"},
 }  # fmt: skip
 
 #: Sentence code -> template per language (``str.format`` with the sentence's parameters).
@@ -164,11 +185,19 @@ MESSAGES: dict[str, dict[str, str]] = {
     "buyer_pays": {"fi": "hankintayksikkö maksaa sille ostolaskujen mukaan", "sv": "den upphandlande enheten betalar den enligt inköpsfakturor"},
 }  # fmt: skip
 
-#: Parameters that are codes, translated through ``LABELS`` under this prefix.
-_NAMED = {"feature": "feature", "theme": "theme", "themes": "theme", "kind": "kind", "level": "level"}
+MESSAGES.update(PORTFOLIO_MESSAGES)
+
+#: Parameters that are codes, translated through ``LABELS`` under this prefix (level and route
+#: through the interface strings, which name them already).
+_NAMED = {"feature": "feature", "theme": "theme", "themes": "theme", "kind": "kind",
+          "level": "level_", "route": "route_", "criteria": "criteria", "group": "group"}  # fmt: skip
 
 
 def _label(prefix: str, value: object, lang: str) -> str:
+    if prefix.endswith("_"):
+        from .i18n import STRINGS  # the interface strings import this module
+
+        return STRINGS.get(prefix + str(value).replace(" ", "_"), {}).get(lang, str(value))
     return LABELS.get(f"{prefix}:{value}", {}).get(lang, str(value))
 
 

@@ -29,7 +29,8 @@ class SupplierInnovationOut(BaseModel):
     confidence: float
     components: list[ComponentOut]
     known: bool = Field(default=True, description="False: the score rests on too little "
-                        "evidence to read (confidence under 0.5); show it as unknown")
+                        "evidence to read (confidence under 0.5 and no funding or innovative "
+                        "contract on record); show it as unknown")
     missing: list[str] = Field(default_factory=list,
                                description="the evidence it lacks, one sentence per thin part")
     missing_codes: list[MessageOut] = Field(default_factory=list)

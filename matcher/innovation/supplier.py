@@ -87,6 +87,8 @@ class Component:
 #: firm outside the funding data and the trade register sits at 0.24-0.42 whatever it does; a
 #: Finnish firm (funding data covers it: +0.27) reaches 0.5 with almost nothing else known.
 KNOWN_CONFIDENCE = 0.5
+#: Components that are evidence of innovation in themselves when they hold anything.
+_DIRECT = ("funding", "innovative_contracts")
 #: A component resting on less data than this is named as missing evidence.
 _THIN = 0.5
 #: Why each thin component is thin, by its confidence (see each component's scale). The
@@ -114,8 +116,12 @@ class SupplierPotential:
 
     @property
     def known(self) -> bool:
-        """Whether the score rests on enough evidence to read (see ``KNOWN_CONFIDENCE``)."""
-        return self.confidence >= KNOWN_CONFIDENCE
+        """Whether the score can be read: it rests on enough evidence (``KNOWN_CONFIDENCE``), or
+        a direct innovation signal (funding, an innovative contract) is on record, which no
+        missing data takes back (the score is then at least what it shows)."""
+        return self.confidence >= KNOWN_CONFIDENCE or any(
+            c.value > 0 for c in self.components if c.name in _DIRECT
+        )
 
     @property
     def missing(self) -> list[str]:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import html
 import re
 import string
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from api.i18n import STRINGS, translator
 from api.messages import LABELS, MESSAGES, say
 from matcher.innovation.methods import ROUTES
 from matcher.rank import FEATURES
+from matcher.settings import Settings
+from matcher.store.db import session_scope
+from matcher.store.models import Organisation
 from matcher.vocab.messages import MessageOut
 
 #: The need a newcomer tries on the demo (issue 16): no similar past procurement in the data, so
@@ -93,6 +98,8 @@ def test_the_page_shows_level_route_and_reasons_in_the_language(client: TestClie
     english = [*need["route_reasons"], *(e for d in need["dimensions"] for e in d["evidence"]),
                *(s["explanation"] for m in result["results"] for s in m["signals"])]
     assert not [e for e in english if e in html]
+    en = client.get("/", params={"q": NEED, "lang": "en"}).text
+    assert all(e in en for e in need["route_reasons"])  # the check above would see them
 
 
 @pytest.mark.slow
@@ -107,3 +114,28 @@ def test_a_potential_on_little_evidence_reads_as_unknown(client: TestClient) -> 
     assert len(shown) == len(unknown)
     assert all("okänd" in s and "saknas:" in s for s in shown)
     assert "inga uppgifter om finansiering (inte ett finländskt företag)" in shown[0]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["sv", "fi"])
+def test_the_portfolio_says_its_reasons_and_measures_in_the_language(
+    client: TestClient, demo_settings: Settings, lang: str
+) -> None:
+    with session_scope(demo_settings.database_url) as session:
+        org = session.scalar(select(Organisation.id).where(Organisation.name == "Vantaan kaupunki"))
+    p = client.get(f"/v1/organisations/{org}/portfolio").json()
+    page = html.unescape(client.get(f"/organisations/{org}/portfolio", params={"lang": lang}).text)
+    shown = [c for c in p["categories"] if c["key"] != "??"]
+    measures = [m for c in shown[:5] for m in c["measures"]]  # the page compares five categories'
+    codes = [*(r for c in shown for r in c["reason_codes"]), *(m["why_code"] for m in measures),
+             *(e for m in measures for e in m["evidence_codes"])]
+    assert codes and not {c["code"] for c in codes} - set(MESSAGES)
+    english = [*(r for c in shown for r in c["reasons"]), *(m["why"] for m in measures)]
+    assert english and not [e for e in english if e in page]
+    en = html.unescape(client.get(f"/organisations/{org}/portfolio", params={"lang": "en"}).text)
+    assert all(e in en for e in english)  # the check above would see them
+    assert translator(lang)("level_" + shown[0]["potential"]["level"]) in page
+    # Its fitting suppliers on little evidence read as unknown there too.
+    unknown = [s for c in shown[:5] for s in c["suppliers"] if s["innovation_known"] is False]
+    assert unknown and page.count('data-known="false"') == len(unknown)
+    assert all(s["innovation_missing"] for s in unknown)

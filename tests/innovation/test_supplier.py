@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from matcher.ingest import ingest_paths
-from matcher.innovation.facts import FundingEvent, SupplierFacts, load_facts
+from matcher.innovation.facts import FlaggedAward, FundingEvent, SupplierFacts, load_facts
 from matcher.innovation.supplier import (
     KNOWN_CONFIDENCE,
     SUPPLIER_COMPONENTS,
@@ -125,6 +125,17 @@ def test_a_finnish_firm_without_funding_is_known() -> None:
     p = supplier_potential(fi, (0.4, 1 / 3, ["placed by 1 text(s)"]), TODAY)
     assert p.confidence >= KNOWN_CONFIDENCE and p.known
     assert _codes(p.missing) == ["missing.declarable_none", "missing.texts_one"]
+
+
+def test_a_direct_signal_is_known_on_little_evidence() -> None:
+    # A route-flagged innovative contract is evidence whatever else is missing: the score is at
+    # least what it shows, so it is not hidden as unknown.
+    flagged = FlaggedAward(procurement_id=1, title="Innovaatiokumppanuus", flag_kind="route",
+                           reason="innovation partnership procedure")  # fmt: skip
+    f = SupplierFacts(id=5, country="FR", texts=["x"], n_awards=1, flagged_awards=[flagged])
+    p = supplier_potential(f, (0.0, 1 / 3, ["placed by 1 text(s)"]), TODAY)
+    assert p.confidence < KNOWN_CONFIDENCE and p.known and p.score > 0
+    assert "missing.funding" in _codes(p.missing)
 
 
 def test_known_is_exactly_the_threshold() -> None:
