@@ -1,97 +1,100 @@
-"""Interface strings in Finnish, Swedish and English (Swedish where written, else English); the
+"""Interface strings in Finnish, Swedish and English; the
 language comes from ``?lang=``, a cookie, or the
 browser's Accept-Language, in that order."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
+from typing import Any
 
 from fastapi import Request
+
+from .messages import say, say_all
 
 LANGS = ("fi", "sv", "en")
 LANG_COOKIE = "im_lang"
 
 STRINGS: dict[str, dict[str, str]] = {
     "app_tagline": {"en": "Find who could deliver, before you tender",
-                    "fi": "Löydä toimittajat ennen kilpailutusta"},
-    "skip": {"en": "Skip to content", "fi": "Siirry sisältöön"},
-    "nav_describe": {"en": "Describe your need", "fi": "Kuvaa tarpeesi"},
-    "nav_board": {"en": "Board", "fi": "Työpöytä"},
-    "nav_login": {"en": "Sign in", "fi": "Kirjaudu"},
-    "nav_logout": {"en": "Sign out", "fi": "Kirjaudu ulos"},
-    "describe_title": {"en": "Describe your need", "fi": "Kuvaa hankintatarpeesi"},
+                    "fi": "Löydä toimittajat ennen kilpailutusta", "sv": "Hitta vem som kan leverera, innan du upphandlar"},
+    "skip": {"en": "Skip to content", "fi": "Siirry sisältöön", "sv": "Hoppa till innehållet"},
+    "nav_describe": {"en": "Describe your need", "fi": "Kuvaa tarpeesi", "sv": "Beskriv ditt behov"},
+    "nav_board": {"en": "Board", "fi": "Työpöytä", "sv": "Översikt"},
+    "nav_login": {"en": "Sign in", "fi": "Kirjaudu", "sv": "Logga in"},
+    "nav_logout": {"en": "Sign out", "fi": "Kirjaudu ulos", "sv": "Logga ut"},
+    "describe_title": {"en": "Describe your need", "fi": "Kuvaa hankintatarpeesi", "sv": "Beskriv ditt upphandlingsbehov"},
     "describe_help": {"en": "Write in Finnish, Swedish or English. We rank companies that could deliver it, with the evidence, and assess its innovation potential.",
-                      "fi": "Kirjoita suomeksi, ruotsiksi tai englanniksi. Näet yritykset, jotka voisivat toimittaa tarpeen, perusteluineen, ja tarpeen innovaatiopotentiaalin."},
-    "need_text": {"en": "The need", "fi": "Tarve"},
-    "cpv_optional": {"en": "CPV codes (optional, space-separated)", "fi": "CPV-koodit (valinnainen, välilyönnein)"},
-    "search": {"en": "Find suppliers", "fi": "Etsi toimittajat"},
-    "suppliers": {"en": "Suppliers", "fi": "Toimittajat"},
-    "score": {"en": "score", "fi": "pisteet"},
+                      "fi": "Kirjoita suomeksi, ruotsiksi tai englanniksi. Näet yritykset, jotka voisivat toimittaa tarpeen, perusteluineen, ja tarpeen innovaatiopotentiaalin.", "sv": "Skriv på finska, svenska eller engelska. Du ser företag som kunde leverera behovet, med motiveringar, och behovets innovationspotential."},
+    "need_text": {"en": "The need", "fi": "Tarve", "sv": "Behovet"},
+    "cpv_optional": {"en": "CPV codes (optional, space-separated)", "fi": "CPV-koodit (valinnainen, välilyönnein)", "sv": "CPV-koder (valfritt, åtskilda med mellanslag)"},
+    "search": {"en": "Find suppliers", "fi": "Etsi toimittajat", "sv": "Sök leverantörer"},
+    "suppliers": {"en": "Suppliers", "fi": "Toimittajat", "sv": "Leverantörer"},
+    "score": {"en": "score", "fi": "pisteet", "sv": "poäng"},
     "base_score": {"en": "the trained model's starting value before the parts below",
-                   "fi": "opetetun mallin lähtöarvo ennen alla olevia osia"},
-    "innovation": {"en": "innovation potential", "fi": "innovaatiopotentiaali"},
-    "awards": {"en": "awards", "fi": "voittoa"},
-    "evidence": {"en": "Evidence", "fi": "Näyttö"},
-    "need_potential": {"en": "Innovation potential of the need", "fi": "Tarpeen innovaatiopotentiaali"},
-    "level": {"en": "level", "fi": "taso"},
-    "route": {"en": "Suggested route", "fi": "Ehdotettu hankintatapa"},
-    "confidence": {"en": "confidence", "fi": "luotettavuus"},
-    "no_results": {"en": "No supplier matches yet.", "fi": "Ei vielä sopivia toimittajia."},
-    "email": {"en": "E-mail", "fi": "Sähköposti"},
-    "password": {"en": "Password", "fi": "Salasana"},
-    "login_failed": {"en": "Wrong e-mail or password.", "fi": "Väärä sähköposti tai salasana."},
-    "board_title": {"en": "Needs and clusters", "fi": "Tarpeet ja ryhmät"},
-    "new_need": {"en": "Record a need", "fi": "Kirjaa tarve"},
-    "needs": {"en": "Needs", "fi": "Tarpeet"},
-    "clusters": {"en": "Clusters of similar needs", "fi": "Samankaltaisten tarpeiden ryhmät"},
-    "no_needs": {"en": "No needs yet.", "fi": "Ei vielä tarpeita."},
-    "no_clusters": {"en": "No clusters: similar needs of two or more buyers form one.", "fi": "Ei ryhmiä: kahden tai useamman hankkijan samankaltaiset tarpeet muodostavat ryhmän."},
-    "region": {"en": "Region (NUTS)", "fi": "Alue (NUTS)"},
-    "status": {"en": "Status", "fi": "Tila"},
-    "all": {"en": "all", "fi": "kaikki"},
-    "open": {"en": "open", "fi": "avoin"},
-    "closed": {"en": "closed", "fi": "suljettu"},
-    "filter": {"en": "Filter", "fi": "Suodata"},
-    "title": {"en": "Title", "fi": "Otsikko"},
-    "description": {"en": "Description", "fi": "Kuvaus"},
-    "buyer": {"en": "Buyer", "fi": "Hankkija"},
-    "buyer_id": {"en": "Buyer (organisation id)", "fi": "Hankkija (organisaation tunnus)"},
-    "budget": {"en": "Budget, EUR (min - max)", "fi": "Budjetti, EUR (min - max)"},
-    "timeline": {"en": "Timeline (start - end)", "fi": "Aikataulu (alku - loppu)"},
-    "contact": {"en": "Contact", "fi": "Yhteyshenkilö"},
-    "save": {"en": "Save", "fi": "Tallenna"},
-    "edit": {"en": "Edit", "fi": "Muokkaa"},
-    "close_need": {"en": "Close the need", "fi": "Sulje tarve"},
-    "cpv_suggested": {"en": "Suggested CPV codes", "fi": "Ehdotetut CPV-koodit"},
-    "shortlist": {"en": "Shortlist", "fi": "Lyhytlista"},
-    "ranking": {"en": "Ranked suppliers", "fi": "Toimittajat järjestyksessä"},
-    "mark": {"en": "Mark", "fi": "Merkintä"},
-    "note": {"en": "Note", "fi": "Muistiinpano"},
-    "keep": {"en": "Keep", "fi": "Lisää"},
-    "export_csv": {"en": "Export CSV", "fi": "Vie CSV"},
-    "empty_shortlist": {"en": "Nothing kept yet.", "fi": "Listalla ei vielä ole toimittajia."},
-    "shortlisted": {"en": "shortlisted", "fi": "listalla"},
-    "relevant": {"en": "relevant", "fi": "relevantti"},
-    "not_relevant": {"en": "not relevant", "fi": "ei relevantti"},
-    "contacted": {"en": "contacted", "fi": "yhteyttä otettu"},
-    "market": {"en": "Market view", "fi": "Markkinanäkymä"},
-    "similar_bought": {"en": "similar past procurements", "fi": "samankaltaista aiempaa hankintaa"},
-    "who_bought": {"en": "Who bought similar things", "fi": "Ketkä ostivat samankaltaista"},
-    "who_won": {"en": "Who won (share of awards)", "fi": "Ketkä voittivat (osuus)"},
-    "tenders": {"en": "Tenders received", "fi": "Saadut tarjoukset"},
-    "mean": {"en": "mean", "fi": "keskimäärin"},
-    "single_bid": {"en": "single-bid share", "fi": "yhden tarjouksen osuus"},
-    "no_tender_counts": {"en": "No tender counts recorded.", "fi": "Tarjousmääriä ei ole kirjattu."},
-    "by_year": {"en": "Similar procurements by year (count and value, EUR)", "fi": "Samankaltaiset hankinnat vuosittain (määrä ja arvo, EUR)"},
-    "cluster": {"en": "Cluster", "fi": "Ryhmä"},
-    "why_together": {"en": "Why together", "fi": "Miksi yhdessä"},
-    "members": {"en": "Members", "fi": "Jäsenet"},
-    "hidden_members": {"en": "more needs of other buyers or regions", "fi": "muuta tarvetta muilta hankkijoilta tai alueilta"},
-    "signed_in_as": {"en": "Signed in as", "fi": "Kirjautunut"},
-    "error": {"en": "Something is not right", "fi": "Jokin ei täsmää"},
-    "back": {"en": "Back", "fi": "Takaisin"},
+                   "fi": "opetetun mallin lähtöarvo ennen alla olevia osia", "sv": "den tränade modellens utgångsvärde före delarna nedan"},
+    "innovation": {"en": "innovation potential", "fi": "innovaatiopotentiaali", "sv": "innovationspotential"},
+    "awards": {"en": "awards", "fi": "voittoa", "sv": "vunna kontrakt"},
+    "evidence": {"en": "Evidence", "fi": "Näyttö", "sv": "Underlag"},
+    "need_potential": {"en": "Innovation potential of the need", "fi": "Tarpeen innovaatiopotentiaali", "sv": "Behovets innovationspotential"},
+    "level": {"en": "level", "fi": "taso", "sv": "nivå"},
+    "route": {"en": "Suggested route", "fi": "Ehdotettu hankintatapa", "sv": "Föreslaget upphandlingsförfarande"},
+    "confidence": {"en": "confidence", "fi": "luotettavuus", "sv": "tillförlitlighet"},
+    "no_results": {"en": "No supplier matches yet.", "fi": "Ei vielä sopivia toimittajia.", "sv": "Inga passande leverantörer ännu."},
+    "email": {"en": "E-mail", "fi": "Sähköposti", "sv": "E-post"},
+    "password": {"en": "Password", "fi": "Salasana", "sv": "Lösenord"},
+    "login_failed": {"en": "Wrong e-mail or password.", "fi": "Väärä sähköposti tai salasana.", "sv": "Fel e-postadress eller lösenord."},
+    "board_title": {"en": "Needs and clusters", "fi": "Tarpeet ja ryhmät", "sv": "Behov och grupper"},
+    "new_need": {"en": "Record a need", "fi": "Kirjaa tarve", "sv": "Registrera ett behov"},
+    "needs": {"en": "Needs", "fi": "Tarpeet", "sv": "Behov"},
+    "clusters": {"en": "Clusters of similar needs", "fi": "Samankaltaisten tarpeiden ryhmät", "sv": "Grupper av likartade behov"},
+    "no_needs": {"en": "No needs yet.", "fi": "Ei vielä tarpeita.", "sv": "Inga behov ännu."},
+    "no_clusters": {"en": "No clusters: similar needs of two or more buyers form one.", "fi": "Ei ryhmiä: kahden tai useamman hankkijan samankaltaiset tarpeet muodostavat ryhmän.", "sv": "Inga grupper: likartade behov hos två eller flera upphandlande enheter bildar en grupp."},
+    "region": {"en": "Region (NUTS)", "fi": "Alue (NUTS)", "sv": "Område (NUTS)"},
+    "status": {"en": "Status", "fi": "Tila", "sv": "Status"},
+    "all": {"en": "all", "fi": "kaikki", "sv": "alla"},
+    "open": {"en": "open", "fi": "avoin", "sv": "öppet"},
+    "closed": {"en": "closed", "fi": "suljettu", "sv": "avslutat"},
+    "filter": {"en": "Filter", "fi": "Suodata", "sv": "Filtrera"},
+    "title": {"en": "Title", "fi": "Otsikko", "sv": "Rubrik"},
+    "description": {"en": "Description", "fi": "Kuvaus", "sv": "Beskrivning"},
+    "buyer": {"en": "Buyer", "fi": "Hankkija", "sv": "Upphandlande enhet"},
+    "buyer_id": {"en": "Buyer (organisation id)", "fi": "Hankkija (organisaation tunnus)", "sv": "Upphandlande enhet (organisationens beteckning)"},
+    "budget": {"en": "Budget, EUR (min - max)", "fi": "Budjetti, EUR (min - max)", "sv": "Budget, EUR (min - max)"},
+    "timeline": {"en": "Timeline (start - end)", "fi": "Aikataulu (alku - loppu)", "sv": "Tidsplan (början - slut)"},
+    "contact": {"en": "Contact", "fi": "Yhteyshenkilö", "sv": "Kontaktperson"},
+    "save": {"en": "Save", "fi": "Tallenna", "sv": "Spara"},
+    "edit": {"en": "Edit", "fi": "Muokkaa", "sv": "Redigera"},
+    "close_need": {"en": "Close the need", "fi": "Sulje tarve", "sv": "Avsluta behovet"},
+    "cpv_suggested": {"en": "Suggested CPV codes", "fi": "Ehdotetut CPV-koodit", "sv": "Föreslagna CPV-koder"},
+    "shortlist": {"en": "Shortlist", "fi": "Lyhytlista", "sv": "Kortlista"},
+    "ranking": {"en": "Ranked suppliers", "fi": "Toimittajat järjestyksessä", "sv": "Leverantörer i rangordning"},
+    "mark": {"en": "Mark", "fi": "Merkintä", "sv": "Markering"},
+    "note": {"en": "Note", "fi": "Muistiinpano", "sv": "Anteckning"},
+    "keep": {"en": "Keep", "fi": "Lisää", "sv": "Lägg till"},
+    "export_csv": {"en": "Export CSV", "fi": "Vie CSV", "sv": "Exportera CSV"},
+    "empty_shortlist": {"en": "Nothing kept yet.", "fi": "Listalla ei vielä ole toimittajia.", "sv": "Inga leverantörer på listan ännu."},
+    "shortlisted": {"en": "shortlisted", "fi": "listalla", "sv": "på listan"},
+    "relevant": {"en": "relevant", "fi": "relevantti", "sv": "relevant"},
+    "not_relevant": {"en": "not relevant", "fi": "ei relevantti", "sv": "inte relevant"},
+    "contacted": {"en": "contacted", "fi": "yhteyttä otettu", "sv": "kontaktad"},
+    "market": {"en": "Market view", "fi": "Markkinanäkymä", "sv": "Marknadsbild"},
+    "similar_bought": {"en": "similar past procurements", "fi": "samankaltaista aiempaa hankintaa", "sv": "likartade tidigare upphandlingar"},
+    "who_bought": {"en": "Who bought similar things", "fi": "Ketkä ostivat samankaltaista", "sv": "Vilka köpte liknande"},
+    "who_won": {"en": "Who won (share of awards)", "fi": "Ketkä voittivat (osuus)", "sv": "Vilka vann (andel av tilldelningarna)"},
+    "tenders": {"en": "Tenders received", "fi": "Saadut tarjoukset", "sv": "Inkomna anbud"},
+    "mean": {"en": "mean", "fi": "keskimäärin", "sv": "i medeltal"},
+    "single_bid": {"en": "single-bid share", "fi": "yhden tarjouksen osuus", "sv": "andel med ett enda anbud"},
+    "no_tender_counts": {"en": "No tender counts recorded.", "fi": "Tarjousmääriä ei ole kirjattu.", "sv": "Antalet anbud har inte registrerats."},
+    "by_year": {"en": "Similar procurements by year (count and value, EUR)", "fi": "Samankaltaiset hankinnat vuosittain (määrä ja arvo, EUR)", "sv": "Likartade upphandlingar per år (antal och värde, EUR)"},
+    "cluster": {"en": "Cluster", "fi": "Ryhmä", "sv": "Grupp"},
+    "why_together": {"en": "Why together", "fi": "Miksi yhdessä", "sv": "Varför tillsammans"},
+    "members": {"en": "Members", "fi": "Jäsenet", "sv": "Medlemmar"},
+    "hidden_members": {"en": "more needs of other buyers or regions", "fi": "muuta tarvetta muilta hankkijoilta tai alueilta", "sv": "behov till hos andra upphandlande enheter eller i andra områden"},
+    "signed_in_as": {"en": "Signed in as", "fi": "Kirjautunut", "sv": "Inloggad som"},
+    "error": {"en": "Something is not right", "fi": "Jokin ei täsmää", "sv": "Något stämmer inte"},
+    "back": {"en": "Back", "fi": "Takaisin", "sv": "Tillbaka"},
     "public_note": {"en": "Public analysis: no sign-in needed. Recording needs and shortlists needs an account.",
-                    "fi": "Julkinen analyysi: ei vaadi kirjautumista. Tarpeiden ja lyhytlistojen kirjaaminen vaatii tunnuksen."},
+                    "fi": "Julkinen analyysi: ei vaadi kirjautumista. Tarpeiden ja lyhytlistojen kirjaaminen vaatii tunnuksen.", "sv": "Offentlig analys: ingen inloggning behövs. För att registrera behov och kortlistor behövs ett konto."},
 }  # fmt: skip
 
 # Procurement portfolio (api/templates/portfolio.html).
@@ -182,6 +185,38 @@ STRINGS.update({
     "pf_rate_button": {"en": "Save rating", "fi": "Tallenna arvio", "sv": "Spara bedömning"},
 })  # fmt: skip
 
+# What the library says: levels, routes, dimensions and components (api/templates/_macros.html).
+STRINGS.update({
+    "level_high": {"en": "high", "fi": "korkea", "sv": "hög"},
+    "level_medium": {"en": "medium", "fi": "keskitasoinen", "sv": "medelhög"},
+    "level_low": {"en": "low", "fi": "matala", "sv": "låg"},
+    "route_pre-commercial_procurement": {"en": "pre-commercial procurement", "fi": "esikaupallinen hankinta", "sv": "förkommersiell upphandling"},
+    "route_innovation_partnership": {"en": "innovation partnership", "fi": "innovaatiokumppanuus", "sv": "innovationspartnerskap"},
+    "route_competitive_dialogue": {"en": "competitive dialogue", "fi": "kilpailullinen neuvottelumenettely", "sv": "konkurrenspräglad dialog"},
+    "route_market_dialogue_first": {"en": "market dialogue first", "fi": "ensin markkinavuoropuhelu", "sv": "först marknadsdialog"},
+    "route_ordinary_tender": {"en": "ordinary tender", "fi": "tavanomainen kilpailutus", "sv": "sedvanligt anbudsförfarande"},
+    "dimensions": {"en": "dimensions", "fi": "ulottuvuutta", "sv": "dimensioner"},
+    "dim_concentration": {"en": "concentration", "fi": "markkinoiden keskittyneisyys", "sv": "marknadskoncentration"},
+    "dim_competition": {"en": "competition", "fi": "kilpailu", "sv": "konkurrens"},
+    "dim_incumbency": {"en": "incumbency", "fi": "vakiintuneet toimittajat", "sv": "etablerade leverantörer"},
+    "dim_untapped_supply": {"en": "untapped supply", "fi": "hyödyntämätön tarjonta", "sv": "outnyttjat utbud"},
+    "dim_novelty": {"en": "novelty", "fi": "uutuus", "sv": "nyhetsgrad"},
+    "dim_themes": {"en": "strategic themes", "fi": "strategiset teemat", "sv": "strategiska teman"},
+    "dim_flagged_share": {"en": "flagged innovative", "fi": "innovatiiviseksi merkittyjen osuus", "sv": "andel markerade som innovativa"},
+    "comp_funding": {"en": "R&D&I funding", "fi": "TKI-rahoitus", "sv": "FUI-finansiering"},
+    "comp_innovative_contracts": {"en": "innovative contracts", "fi": "innovatiiviset sopimukset", "sv": "innovativa kontrakt"},
+    "comp_novelty": {"en": "novelty", "fi": "uutuus", "sv": "nyhetsgrad"},
+    "comp_newcomer": {"en": "newcomer", "fi": "uusi tulokas", "sv": "nykomling"},
+    "comp_youth_growth": {"en": "youth and growth", "fi": "nuoruus ja kasvu", "sv": "ungdom och tillväxt"},
+    "comp_themes": {"en": "strategic themes", "fi": "strategiset teemat", "sv": "strategiska teman"},
+    "unknown": {"en": "unknown", "fi": "ei tiedossa", "sv": "okänd"},
+    "missing": {"en": "missing", "fi": "puuttuu", "sv": "saknas"},
+    "tentative": {"en": "tentative", "fi": "alustava", "sv": "preliminär"},
+    "unknown_help": {"en": "too little evidence to tell: this is not a low score",
+                     "fi": "liian vähän näyttöä arvioon: tämä ei ole matala pistemäärä",
+                     "sv": "för lite underlag för en bedömning: detta är inte en låg poäng"},
+})  # fmt: skip
+
 
 def pick_lang(request: Request) -> str:
     """The interface language of this request."""
@@ -192,14 +227,30 @@ def pick_lang(request: Request) -> str:
     return "fi" if accept.startswith("fi") else "sv" if accept.startswith("sv") else "en"
 
 
-def translator(lang: str) -> Callable[[str], str]:
-    """``t(key)`` for templates: the string in ``lang``, the key itself if there is none."""
+class Translator:
+    """``t(key)`` for templates: the string in ``lang``, the key itself if there is none; and
+    ``t.say(text, code)``: a sentence of the library in ``lang`` (see :mod:`api.messages`)."""
 
-    def t(key: str) -> str:
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def __call__(self, key: str) -> str:
         texts = STRINGS.get(key, {})
-        return texts.get(lang) or texts.get("en", key)
+        return texts.get(self.lang) or texts.get("en", key)
 
-    return t
+    def say(self, text: str, code: Any) -> str:
+        """The library's English ``text`` in this language, from its ``code``."""
+        return say(text, code, self.lang)
+
+    def say_all(self, texts: Sequence[str], codes: Sequence[Any]) -> list[str]:
+        """Each of ``texts`` in this language, from ``codes`` (one per text)."""
+        return say_all(texts, codes, self.lang)
+
+
+def translator(lang: str) -> Translator:
+    """The templates' ``t`` for ``lang``."""
+    return Translator(lang)
+
 
 # Companies and the open needs board (api/templates/public_*.html, company*.html, _need_open.html).
 STRINGS.update({

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .innovation.schemas import NeedInnovationOut, SupplierInnovationOut
 from .vocab import cpv_vocabulary
+from .vocab.messages import MessageOut
 
 
 def stripped_text(value: str, field: str) -> str:
@@ -92,6 +93,9 @@ class Signal(BaseModel):
         "model's own contribution; base_score plus all parts equals score"
     )
     explanation: str
+    explanation_code: MessageOut | None = Field(
+        default=None, description="The explanation's code and parameters (to render it in fi/sv)"
+    )
 
 
 class EvidenceContract(BaseModel):

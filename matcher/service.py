@@ -48,6 +48,7 @@ from .settings import Settings
 from .store.db import is_migrated
 from .store.models import Award, Procurement
 from .vocab import cpv_vocabulary
+from .vocab.messages import MessageOut
 
 log = logging.getLogger(__name__)
 #: Similar past procurements the need's market view is read from.
@@ -230,7 +231,8 @@ class Matcher:
             for p in [procs[row]]
         ]  # fmt: skip
         signals = [Signal(name=c.name, value=c.value, weight=c.weight,
-                          contribution=round(c.contribution, 6), explanation=c.sentence)
+                          contribution=round(c.contribution, 6), explanation=c.sentence,
+                          explanation_code=MessageOut.of(c.sentence))
                    for c in r.contributions]  # fmt: skip
         potential = self.potential(r.supplier_id)
         return SupplierMatch(

@@ -144,6 +144,17 @@ def _parts(m: SupplierMatch, shown: int = 4) -> str:
     return f"= base {m.base_score:+.3f} " + " ".join(head)
 
 
+def _potential(m: SupplierMatch) -> str:
+    """The supplier's innovation potential, or "unknown" with what it lacks (a 0/100 on little
+    evidence would read as "not innovative")."""
+    p = m.innovation
+    if p is None:
+        return ""
+    if p.known:
+        return f"  innovation {p.score:.0f}/100"
+    return f"  innovation unknown: {', '.join(p.missing)} (tentative {p.score:.0f}/100)"
+
+
 @app.command()
 def match(
     text: Annotated[str, typer.Argument(help="The need, in Finnish, Swedish or English")],
@@ -177,7 +188,7 @@ def match(
                    f"suggested route: {need.route} - {'; '.join(need.route_reasons)}")  # fmt: skip
     for m in result.results:
         parts = _parts(m)
-        pot = f"  innovation {m.innovation.score:.0f}/100" if m.innovation else ""
+        pot = _potential(m)
         typer.echo(f"{m.rank:>2}. {m.score:.3f}  {m.name}  [{', '.join(m.identifiers[:1])}]  "
                    f"{m.n_awards} awards  ({parts}){pot}")  # fmt: skip
         for e in m.evidence[:2]:

@@ -8,11 +8,13 @@ but left out of the overall level, whose weights are renormalised over the rest.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..vocab.messages import Msg
 from .supplier import ComponentSpec, SupplierPotential
 from .themes import THEME_LABELS, detect_themes
 
@@ -78,9 +80,9 @@ class NeedPotential:
     n_similar: int
 
 
-def _dim(name: str, value: float, confidence: float, evidence: list[str]) -> Dimension:
+def _dim(name: str, value: float, confidence: float, evidence: Sequence[str]) -> Dimension:
     return Dimension(name, round(float(np.clip(value, 0, 1)), 4),
-                     NEED_DIMENSIONS[name].weight, round(confidence, 2), evidence)  # fmt: skip
+                     NEED_DIMENSIONS[name].weight, round(confidence, 2), list(evidence))  # fmt: skip
 
 
 def _market(similar: list[ProcurementDoc]) -> list[Dimension]:
@@ -91,30 +93,37 @@ def _market(similar: list[ProcurementDoc]) -> list[Dimension]:
         shares = np.array(list(wins.values()), dtype=float) / n_won
         hhi, top3 = float((shares**2).sum()), float(np.sort(shares)[::-1][:3].sum())
         conc = _dim("concentration", hhi, conf, [
-            f"HHI {hhi:.2f} over {len(wins)} winners of {len(similar)} similar procurements",
-            f"top-3 winners hold {top3:.0%} of the awards"])  # fmt: skip
+            Msg("need.hhi", f"HHI {hhi:.2f} over {len(wins)} winners of {len(similar)} similar "
+                "procurements", hhi=round(hhi, 2), winners=len(wins), similar=len(similar)),
+            Msg("need.top3", f"top-3 winners hold {top3:.0%} of the awards", share=top3)])  # fmt: skip
         repeat = sum(any(wins[w] > 1 for w in p.winners) for p in similar if p.winners)
         n_with = sum(bool(p.winners) for p in similar)
         inc = _dim("incumbency", repeat / n_with, conf,
-                   [f"{repeat} of {n_with} similar procurements went to a repeat winner"])  # fmt: skip
+                   [Msg("need.repeat", f"{repeat} of {n_with} similar procurements went to a "
+                        "repeat winner", n=repeat, of=n_with)])  # fmt: skip
     else:
-        conc = _dim("concentration", 0, 0, ["no winners known for similar procurements"])
-        inc = _dim("incumbency", 0, 0, ["no winners known for similar procurements"])
+        none = Msg("need.no_winners", "no winners known for similar procurements")
+        conc = _dim("concentration", 0, 0, [none])
+        inc = _dim("incumbency", 0, 0, [none])
     bids = [p.n_tenders for p in similar if p.n_tenders]
     if bids:
         single = sum(b == 1 for b in bids) / len(bids)
         mean = float(np.mean(bids))
         value = single if single > 0 else 1.0 - mean / 5.0
         comp = _dim("competition", value, min(1.0, len(bids) / 5.0), [
-            f"mean {mean:.1f} tenders on {len(bids)} similar procurements with a count",
-            f"single-bid share {single:.0%}"])  # fmt: skip
+            Msg("need.mean_tenders", f"mean {mean:.1f} tenders on {len(bids)} similar "
+                "procurements with a count", mean=round(mean, 1), n=len(bids)),
+            Msg("need.single_bid", f"single-bid share {single:.0%}", share=single)])  # fmt: skip
     else:
-        comp = _dim("competition", 0, 0, ["no tender counts recorded for similar procurements"])
+        comp = _dim("competition", 0, 0, [Msg("need.no_tender_counts",
+                                              "no tender counts recorded for similar procurements")])  # fmt: skip
     flagged = [p for p in similar if p.flag]
     share = len(flagged) / len(similar) if similar else 0.0
     flag = _dim("flagged_share", share * 5, conf if similar else 0.0,
-                [f"{len(flagged)} of {len(similar)} similar procurements flagged innovative"]
-                + [f"{p.title[:70]} ({p.flag.reason})" for p in flagged[:3] if p.flag])  # fmt: skip
+                [Msg("need.flagged", f"{len(flagged)} of {len(similar)} similar procurements "
+                     "flagged innovative", n=len(flagged), of=len(similar))]
+                + [Msg("flagged_contract", f"{p.title[:70]} ({p.flag.reason})", title=p.title[:70],
+                       reason=p.flag.reason) for p in flagged[:3] if p.flag])  # fmt: skip
     return [conc, comp, inc, flag]
 
 
@@ -135,16 +144,20 @@ def need_potential(text: str, similar: list[ProcurementDoc], best_relevance: flo
                 and (p.score >= 25 or any(c.value > 0 for c in p.components
                                            if c.name in ("funding", "innovative_contracts")))]  # fmt: skip
     dims.append(_dim("untapped_supply", len(untapped) / 5, 1.0 if candidates else 0.0,
-                     [f"{len(untapped)} of {len(candidates)} matching suppliers bring innovation "
-                      "signals and never won a similar contract"]
-                     + [f"{n} (potential {p.score:.0f})" for n, p in untapped[:3]]))  # fmt: skip
+                     [Msg("need.untapped", f"{len(untapped)} of {len(candidates)} matching "
+                          "suppliers bring innovation signals and never won a similar contract",
+                          n=len(untapped), of=len(candidates))]
+                     + [Msg("need.untapped_firm", f"{n} (potential {p.score:.0f})", name=n or "",
+                            score=round(p.score)) for n, p in untapped[:3]]))  # fmt: skip
     dims.append(_dim("novelty", 1.0 - best_relevance, 1.0,
-                     [f"best past match relevance {best_relevance:.2f}; {len(similar)} similar "
-                      "past procurements"]))  # fmt: skip
+                     [Msg("need.best_match", f"best past match relevance {best_relevance:.2f}; "
+                          f"{len(similar)} similar past procurements",
+                          relevance=round(best_relevance, 2), similar=len(similar))]))  # fmt: skip
     themes = detect_themes(text)
     dims.append(_dim("themes", len(themes) / 2, 1.0,
-                     [f"{THEME_LABELS[t]}: {', '.join(w)}" for t, w in themes.items()]
-                     or ["no strategic theme in the text"]))  # fmt: skip
+                     [Msg("theme_words", f"{THEME_LABELS[t]}: {', '.join(w)}", theme=t, words=w)
+                      for t, w in themes.items()]
+                     or [Msg("need.no_theme", "no strategic theme in the text")]))  # fmt: skip
     dims.sort(key=lambda d: list(NEED_DIMENSIONS).index(d.name))
     known = [d for d in dims if d.confidence > 0]
     total_w = sum(d.weight for d in known) or 1.0
@@ -165,32 +178,40 @@ def _route(level: str, d: dict[str, Dimension], text: str,
     stuck = (d["concentration"].value >= 0.25 and d["concentration"].confidence > 0) or (
         d["incumbency"].value >= 0.5 and d["incumbency"].confidence > 0
     )
-    reasons = []
+    reasons: list[str] = []
     if novel and rd:
-        reasons = ["nothing close has been bought before", "the need asks for research or "
-                   "development: buy the R&D in phases before buying a product"]  # fmt: skip
+        reasons = [Msg("route.nothing_close", "nothing close has been bought before"),
+                   Msg("route.rd", "the need asks for research or development: buy the R&D in "
+                       "phases before buying a product")]  # fmt: skip
         return "pre-commercial procurement", reasons
     if novel and untapped:
         return "innovation partnership", [
-            "nothing close has been bought before, so no ready solution is known",
-            "suppliers with innovation signals match the need: develop and then buy with one",
-        ]
+            Msg("route.no_ready_solution",
+                "nothing close has been bought before, so no ready solution is known"),
+            Msg("route.develop_with_one",
+                "suppliers with innovation signals match the need: develop and then buy with one"),
+        ]  # fmt: skip
     if level == "high" and themes:
         return "competitive dialogue", [
-            f"high innovation potential and strategic goals ({', '.join(themes)})",
-            "the solution is better shaped with bidders than specified in advance",
-        ]
+            Msg("route.high_themes", f"high innovation potential and strategic goals "
+                f"({', '.join(themes)})", themes=list(themes)),
+            Msg("route.shape_with_bidders",
+                "the solution is better shaped with bidders than specified in advance"),
+        ]  # fmt: skip
     if level in ("high", "medium") or untapped:
         if stuck:
-            reasons.append("similar past procurements went to few, recurring winners")
+            reasons.append(Msg("route.recurring_winners",
+                               "similar past procurements went to few, recurring winners"))
         if untapped:
-            reasons.append("firms with innovation signals match but never won similar contracts")
+            reasons.append(Msg("route.untapped", "firms with innovation signals match but "
+                               "never won similar contracts"))  # fmt: skip
         if not reasons:
-            reasons.append(f"{level} innovation potential: learn what the market offers first")
+            reasons.append(Msg("route.learn_market", f"{level} innovation potential: learn what "
+                               "the market offers first", level=level))  # fmt: skip
         return "market dialogue first", reasons
-    reasons = ["low innovation potential: the need is well known and no untapped innovative "
-               "supply matches it"]  # fmt: skip
+    reasons = [Msg("route.low", "low innovation potential: the need is well known and no "
+                   "untapped innovative supply matches it")]  # fmt: skip
     if stuck:
-        reasons.append("but similar past procurements went to few, recurring winners: "
-                       "announce the tender early to reach new bidders")  # fmt: skip
+        reasons.append(Msg("route.announce_early", "but similar past procurements went to few, "
+                           "recurring winners: announce the tender early to reach new bidders"))  # fmt: skip
     return "ordinary tender", reasons

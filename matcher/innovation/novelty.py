@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 import numpy as np
 
 from ..index.build import MatchIndex
+from ..vocab.messages import Msg
 
 Novelty = tuple[float, float, list[str]]
 _MIN_MARKET = 5  # suppliers; smaller markets are ranked against everyone
@@ -75,7 +76,10 @@ def novelty_scores(index: MatchIndex, max_rows: int = 20) -> dict[int, Novelty]:
         value = min(1.0, pct)
         where = f"CPV division {market}" if len(by_market[market]) >= _MIN_MARKET else "all markets"
         out[pos] = (round(value, 4), min(1.0, n / 3.0), [
-            f"distance {dist:.3f} to the typical contract of CPV division {market}; farther than "
-            f"{value:.0%} of the {len(peers)} suppliers of {where}", f"placed by {n} text(s)",
+            Msg("novelty_distance" if where != "all markets" else "novelty_distance_all",
+                f"distance {dist:.3f} to the typical contract of CPV division {market}; farther "
+                f"than {value:.0%} of the {len(peers)} suppliers of {where}",
+                distance=round(dist, 3), division=market, share=value, peers=len(peers)),
+            Msg("placed_by", f"placed by {n} text(s)", n=n),
         ])  # fmt: skip
     return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from ..vocab.messages import MessageOut, codes_of
 from .need import NeedPotential
 from .supplier import SupplierPotential
 
@@ -17,6 +18,8 @@ class ComponentOut(BaseModel):
     contribution: float = Field(description="points of the 0-100 score (value x weight x 100)")
     confidence: float = Field(description="0..1: how much data the value rests on")
     evidence: list[str]
+    evidence_codes: list[MessageOut] = Field(
+        default_factory=list, description="the evidence's codes and parameters, one per line")
 
 
 class SupplierInnovationOut(BaseModel):
@@ -25,14 +28,22 @@ class SupplierInnovationOut(BaseModel):
     score: float
     confidence: float
     components: list[ComponentOut]
+    known: bool = Field(default=True, description="False: the score rests on too little "
+                        "evidence to read (confidence under 0.5 and no funding or innovative "
+                        "contract on record); show it as unknown")
+    missing: list[str] = Field(default_factory=list,
+                               description="the evidence it lacks, one sentence per thin part")
+    missing_codes: list[MessageOut] = Field(default_factory=list)
 
     @classmethod
     def of(cls, p: SupplierPotential) -> SupplierInnovationOut:
         """From the library's result."""
-        return cls(score=p.score, confidence=p.confidence, components=[
+        return cls(score=p.score, confidence=p.confidence, known=p.known, missing=p.missing,
+                   missing_codes=codes_of(p.missing), components=[
             ComponentOut(name=c.name, value=c.value, weight=c.weight,
                          contribution=round(c.contribution, 2), confidence=c.confidence,
-                         evidence=c.evidence) for c in p.components])  # fmt: skip
+                         evidence=c.evidence, evidence_codes=codes_of(c.evidence))
+            for c in p.components])  # fmt: skip
 
 
 class DimensionOut(BaseModel):
@@ -43,16 +54,18 @@ class DimensionOut(BaseModel):
     weight: float
     confidence: float = Field(description="0 = no data: left out of the level")
     evidence: list[str]
+    evidence_codes: list[MessageOut] = Field(default_factory=list)
 
 
 class NeedInnovationOut(BaseModel):
     """The need's innovation potential, level and suggested procurement route."""
 
     score: float = Field(description="weighted mean of the dimensions with data, 0..1")
-    level: str = Field(description="low, medium or high")
+    level: str = Field(description="low, medium or high (a stable code)")
     confidence: float
-    route: str
+    route: str = Field(description="one of the routes of GET /v1/methods (a stable code)")
     route_reasons: list[str]
+    route_reason_codes: list[MessageOut] = Field(default_factory=list)
     n_similar: int = Field(description="similar past procurements the market view rests on")
     dimensions: list[DimensionOut]
 
@@ -60,9 +73,11 @@ class NeedInnovationOut(BaseModel):
     def of(cls, n: NeedPotential) -> NeedInnovationOut:
         """From the library's result."""
         return cls(score=n.score, level=n.level, confidence=n.confidence, route=n.route,
-                   route_reasons=n.route_reasons, n_similar=n.n_similar, dimensions=[
+                   route_reasons=n.route_reasons, route_reason_codes=codes_of(n.route_reasons),
+                   n_similar=n.n_similar, dimensions=[
                        DimensionOut(name=d.name, value=d.value, weight=d.weight,
-                                    confidence=d.confidence, evidence=d.evidence)
+                                    confidence=d.confidence, evidence=d.evidence,
+                                    evidence_codes=codes_of(d.evidence))
                        for d in n.dimensions])  # fmt: skip
 
 

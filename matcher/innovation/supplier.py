@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 
+from ..vocab.messages import Msg
 from .facts import SupplierFacts
 from .themes import THEME_LABELS, detect_themes
 
@@ -80,6 +81,31 @@ class Component:
         return 100.0 * self.weight * self.value
 
 
+#: A potential is known when at least half of its weight rests on data: the confidence is the
+#: weighted mean of the components' confidences, so below 0.5 most of the 0-100 scale is
+#: unmeasured and a low score says more about missing data than about the firm. On the demo a
+#: firm outside the funding data and the trade register sits at 0.24-0.42 whatever it does; a
+#: Finnish firm (funding data covers it: +0.27) reaches 0.5 with almost nothing else known.
+KNOWN_CONFIDENCE = 0.5
+#: Components that are evidence of innovation in themselves when they hold anything.
+_DIRECT = ("funding", "innovative_contracts")
+#: A component resting on less data than this is named as missing evidence.
+_THIN = 0.5
+#: Why each thin component is thin, by its confidence (see each component's scale). The
+#: innovative-contracts confidence is 0.2 with no award from a source where buyers can declare
+#: innovation and 0.47 with one; novelty's is 0 with no text placing the firm and 0.33 with one.
+_MISSING: dict[str, tuple[tuple[float, str, str], ...]] = {
+    "funding": ((1.0, "missing.funding", "no funding data (not a Finnish firm)"),),
+    "innovative_contracts": (
+        (0.3, "missing.declarable_none", "no award from a source where buyers declare innovation"),
+        (1.0, "missing.declarable_one", "only 1 award from a source where buyers declare innovation")),
+    "novelty": ((0.1, "missing.texts_none", "no text to place it in its market"),
+                (1.0, "missing.texts_one", "only 1 text places it in its market")),
+    "youth_growth": ((1.0, "missing.register", "no register facts and too little dated activity"),),
+    "themes": ((1.0, "missing.theme_texts", "no text to read its themes from"),),
+}  # fmt: skip
+
+
 @dataclass
 class SupplierPotential:
     """A supplier's innovation potential with its parts."""
@@ -87,6 +113,25 @@ class SupplierPotential:
     score: float
     confidence: float
     components: list[Component]
+
+    @property
+    def known(self) -> bool:
+        """Whether the score can be read: it rests on enough evidence (``KNOWN_CONFIDENCE``), or
+        a direct innovation signal (funding, an innovative contract) is on record, which no
+        missing data takes back (the score is then at least what it shows)."""
+        return self.confidence >= KNOWN_CONFIDENCE or any(
+            c.value > 0 for c in self.components if c.name in _DIRECT
+        )
+
+    @property
+    def missing(self) -> list[str]:
+        """What the score lacks: one sentence per component resting on little data."""
+        out: list[str] = []
+        for c in self.components:
+            if c.confidence < _THIN and c.name in _MISSING:
+                _, code, text = next(m for m in _MISSING[c.name] if c.confidence < m[0])
+                out.append(Msg(code, text))
+        return out
 
 
 def _combine(values: list[float]) -> float:
@@ -107,12 +152,16 @@ def funding_component(f: SupplierFacts, year: int) -> tuple[float, float, list[s
         w = _KIND_WEIGHT.get(e.kind, 0.5) * recency * covid
         parts.append(size * w)
         if len(evidence) < 5:
-            evidence.append(f"{e.year} {e.kind} {e.amount:,.0f} EUR (weight {w:.2f})")
+            evidence.append(Msg("funding_decision", f"{e.year} {e.kind} {e.amount:,.0f} EUR "
+                                f"(weight {w:.2f})", year=e.year, kind=e.kind,
+                                amount=round(e.amount), weight=round(w, 2)))  # fmt: skip
     conf = 1.0 if f.finnish else 0.1
     if not f.funding:
         evidence.append(
-            "no Business Finland funding"
-            + ("" if f.finnish else " (not a Finnish firm: not covered)")
+            Msg("no_funding", "no Business Finland funding")
+            if f.finnish
+            else Msg("no_funding_foreign",
+                     "no Business Finland funding (not a Finnish firm: not covered)")
         )
     return _combine(parts), conf, evidence
 
@@ -120,9 +169,11 @@ def funding_component(f: SupplierFacts, year: int) -> tuple[float, float, list[s
 def contracts_component(f: SupplierFacts) -> tuple[float, float, list[str]]:
     """Value, confidence and evidence of the innovative-contracts component."""
     parts = [1.0 if a.flag_kind == "buyer" else 0.5 for a in f.flagged_awards]
-    evidence = [f"{a.title[:80]} ({a.reason})" for a in f.flagged_awards[:5]]
+    evidence: list[str] = [Msg("flagged_contract", f"{a.title[:80]} ({a.reason})",
+                               title=a.title[:80], reason=a.reason) for a in f.flagged_awards[:5]]
     if not parts:
-        evidence.append(f"none of its {f.n_awards} known awards is flagged innovative")
+        evidence.append(Msg("none_flagged", f"none of its {f.n_awards} known awards is flagged "
+                            "innovative", n=f.n_awards))  # fmt: skip
     conf = 0.2 + 0.8 * min(1.0, f.n_declarable / 3.0)
     return _combine(parts), conf, evidence
 
@@ -130,10 +181,12 @@ def contracts_component(f: SupplierFacts) -> tuple[float, float, list[str]]:
 def newcomer_component(f: SupplierFacts) -> tuple[float, float, list[str]]:
     """Value, confidence and evidence of the newcomer component."""
     if f.n_awards == 0 and f.has_capability:
-        return 1.0, 0.5, ["capability on record (profile or industry) and no award known"]
+        return 1.0, 0.5, [Msg("capability_no_award",
+                              "capability on record (profile or industry) and no award known")]
     if 0 < f.n_awards <= 2:
-        return 0.5, 0.5, [f"only {f.n_awards} award(s) known"]
-    return 0.0, 0.5, [f"{f.n_awards} awards known" if f.n_awards else "no capability on record"]
+        return 0.5, 0.5, [Msg("few_awards", f"only {f.n_awards} award(s) known", n=f.n_awards)]
+    return 0.0, 0.5, [Msg("awards_known", f"{f.n_awards} awards known", n=f.n_awards)
+                      if f.n_awards else Msg("no_capability", "no capability on record")]
 
 
 def youth_growth_component(f: SupplierFacts, today: date) -> tuple[float, float, list[str]]:
@@ -144,25 +197,31 @@ def youth_growth_component(f: SupplierFacts, today: date) -> tuple[float, float,
     if f.registration_date:
         age = (today - f.registration_date).days / 365.25
         parts.append(min(1.0, max(0.0, 1.0 - (age - 2.0) / 13.0)))
-        evidence.append(f"registered {f.registration_date.isoformat()} ({age:.1f} years)")
+        evidence.append(Msg("registered", f"registered {f.registration_date.isoformat()} "
+                            f"({age:.1f} years)", date=f.registration_date.isoformat(),
+                            years=round(age, 1)))  # fmt: skip
         conf += 0.5
     recent = sum(today.year - 3 <= y < today.year for y in f.activity_years)
     earlier = sum(today.year - 6 <= y < today.year - 3 for y in f.activity_years)
     if recent + earlier >= 2:
         parts.append(max(0.0, (recent - earlier) / (recent + earlier)))
-        evidence.append(f"{recent} dated activities in the last 3 years, {earlier} in the 3 before")
+        evidence.append(Msg("activity", f"{recent} dated activities in the last 3 years, "
+                            f"{earlier} in the 3 before", recent=recent, earlier=earlier))  # fmt: skip
         conf += 0.5
     if not parts:
-        evidence.append("no registration date and too little dated activity")
+        evidence.append(Msg("no_register_facts",
+                            "no registration date and too little dated activity"))
     return (sum(parts) / len(parts) if parts else 0.0), conf, evidence
 
 
 def themes_component(f: SupplierFacts) -> tuple[float, float, list[str]]:
     """Value, confidence and evidence of the strategic-themes component."""
     found = detect_themes(*f.texts)
-    evidence = [f"{THEME_LABELS[t]}: {', '.join(words)}" for t, words in found.items()]
+    evidence: list[str] = [Msg("theme_words", f"{THEME_LABELS[t]}: {', '.join(words)}", theme=t,
+                               words=words) for t, words in found.items()]  # fmt: skip
     conf = 1.0 if f.has_capability or len(f.texts) >= 3 else (0.5 if f.texts else 0.0)
-    return min(1.0, len(found) / 2.0), conf, evidence or ["no theme found in its texts"]
+    return min(1.0, len(found) / 2.0), conf, evidence or [
+        Msg("no_theme_found", "no theme found in its texts")]
 
 
 def supplier_potential(f: SupplierFacts, novelty: tuple[float, float, list[str]] | None,
@@ -179,7 +238,7 @@ def supplier_potential(f: SupplierFacts, novelty: tuple[float, float, list[str]]
     parts = {
         "funding": funding_component(f, today.year),
         "innovative_contracts": contracts_component(f),
-        "novelty": novelty or (0.0, 0.0, ["no embedding of the firm's texts"]),
+        "novelty": novelty or (0.0, 0.0, [Msg("no_embedding", "no embedding of the firm's texts")]),
         "newcomer": newcomer_component(f),
         "youth_growth": youth_growth_component(f, today),
         "themes": themes_component(f),

@@ -20,6 +20,7 @@ from ..innovation.schemas import NeedInnovationOut
 from ..service import Matcher
 from ..store.models import Identifier, Organisation, Procurement, Purchase
 from ..vocab import cpv_vocabulary
+from ..vocab.messages import MessageOut, Msg
 from ..vocab.regions import fi_municipality_region
 from . import indicators as ind
 from .categories import UNCODED, Item, OrgItems, load_items
@@ -141,9 +142,11 @@ def _category(session: Session, matcher: Matcher | None, key: str, items: list[I
     if no_market and market_view is not None:
         # Own records without winners or bids (announced notices): read the room for innovation
         # from the similar procurements of other buyers, as for a new need, and say so.
-        potential = market_view.model_copy(update={"route_reasons": [
-            "read from similar procurements of other buyers: the organisation's own records in "
-            "this category hold no winners or bids", *market_view.route_reasons]})  # fmt: skip
+        note = Msg("pf.read_from_others", "read from similar procurements of other buyers: the "
+                   "organisation's own records in this category hold no winners or bids")
+        potential = market_view.model_copy(update={
+            "route_reasons": [note, *market_view.route_reasons],
+            "route_reason_codes": [MessageOut.of(note), *market_view.route_reason_codes]})  # fmt: skip
     conc = ind.concentration(items, info)
     mk = ind.market(items, info, region)
     theme_hits = ind.themes(items)

@@ -16,6 +16,7 @@ from ..lookup import find_organisation
 from ..service import Matcher
 from ..store.broker_models import User
 from ..store.models import Organisation
+from ..vocab.messages import codes_of
 from . import matrix, stakeholders
 from .analysis import analyse, organisation_region
 from .categories import UNCODED
@@ -75,7 +76,8 @@ def build_portfolio(session: Session, key: str, matcher: Matcher | None,
     for c in cats:
         if not visible:
             c.ratings = None
-        c.reasons = matrix.reasons(c, a.impact_basis, weight)
+        reasons = matrix.reasons(c, a.impact_basis, weight)
+        c.reasons, c.reason_codes = reasons, codes_of(reasons)
     ids = [org.id, *session.scalars(select(Organisation.id)
                                     .where(Organisation.merged_into_id == org.id))]  # fmt: skip
     return PortfolioOut(

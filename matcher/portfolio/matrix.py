@@ -17,6 +17,7 @@ import math
 from typing import Any
 
 from ..innovation.themes import THEME_LABELS
+from ..vocab.messages import Msg
 from .schemas import CategoryOut, RatingSummary
 
 __all__ = ["growth", "impact", "order", "plot_matrix", "reasons", "relative_room",
@@ -56,25 +57,37 @@ def strategic_score(impact_v: float, room_rel: float, ratings: RatingSummary | N
 
 def reasons(c: CategoryOut, basis: str, weight: float) -> list[str]:
     """Why the category stands where it does, in the words of its own figures."""
-    out = [f"{c.spend_share:.0%} of the organisation's {'spend' if basis == 'spend' else 'records'}"]
+    spend = basis == "spend"
+    out: list[str] = [Msg("pf.r.share_spend" if spend else "pf.r.share_records",
+                          f"{c.spend_share:.0%} of the organisation's "
+                          f"{'spend' if spend else 'records'}", share=c.spend_share)]  # fmt: skip
     if c.growth is not None:
-        out.append(f"{'grew' if c.growth >= 0 else 'fell'} {abs(c.growth):.0%} on the year before")
+        grew = c.growth >= 0
+        out.append(Msg("pf.r.grew" if grew else "pf.r.fell", f"{'grew' if grew else 'fell'} "
+                       f"{abs(c.growth):.0%} on the year before", share=abs(c.growth)))  # fmt: skip
     p = c.potential
-    out.append(f"room for innovation {p.level} ({p.score:.2f}); suggested route: {p.route}")
+    out.append(Msg("pf.r.room", f"room for innovation {p.level} ({p.score:.2f}); suggested "
+                   f"route: {p.route}", level=p.level, score=round(p.score, 2), route=p.route))  # fmt: skip
     if c.concentration.hhi is not None and c.concentration.hhi >= 0.25:
-        out.append(f"concentrated: HHI {c.concentration.hhi:.2f}, top-3 hold "
-                   f"{c.concentration.top3_share:.0%}")  # fmt: skip
+        out.append(Msg("pf.r.concentrated", f"concentrated: HHI {c.concentration.hhi:.2f}, top-3 "
+                       f"hold {c.concentration.top3_share:.0%}", hhi=round(c.concentration.hhi, 2),
+                       share=c.concentration.top3_share or 0.0))  # fmt: skip
     if c.themes:
-        out.append("strategic themes: " + ", ".join(THEME_LABELS[t] for t in c.themes))
+        out.append(Msg("pf.r.themes", "strategic themes: " + ", ".join(THEME_LABELS[t]
+                                                                       for t in c.themes),
+                       themes=list(c.themes)))  # fmt: skip
     signalled = [s for s in c.suppliers if s.innovation_signals]
     if signalled:
         never = sum(s.n_public_contracts == 0 for s in signalled)
-        out.append(f"{len(signalled)} fitting suppliers with innovation signals"
-                   + (f", {never} without any public contract" if never else ""))  # fmt: skip
+        out.append(Msg("pf.r.signalled_never" if never else "pf.r.signalled",
+                       f"{len(signalled)} fitting suppliers with innovation signals"
+                       + (f", {never} without any public contract" if never else ""),
+                       n=len(signalled), never=never))  # fmt: skip
     if c.ratings is not None and c.ratings.mean is not None:
         used = " (counted in the order)" if weight > 0 else ""
-        out.append(f"stakeholders rate its importance {c.ratings.mean:.1f}/5 "
-                   f"(n={c.ratings.n}){used}")  # fmt: skip
+        out.append(Msg("pf.r.ratings_used" if used else "pf.r.ratings",
+                       f"stakeholders rate its importance {c.ratings.mean:.1f}/5 "
+                       f"(n={c.ratings.n}){used}", mean=round(c.ratings.mean, 1), n=c.ratings.n))  # fmt: skip
     return out
 
 

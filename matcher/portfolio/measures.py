@@ -9,6 +9,7 @@ division in the data.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from ..innovation.themes import THEME_LABELS
 from ..store.models import Organisation, Procurement, Purchase
+from ..vocab.messages import MessageOut, Msg, codes_of
 from .accounts import NOT_PURCHASE, map_account
 from .schemas import FittingSupplier, Measure
 
@@ -105,90 +107,124 @@ def partner_names(session: Session, division: str, own: set[int], region: str | 
     return ranked[:n]
 
 
+def _measure(name: str, fit: str, why: str, evidence: Sequence[str],
+             **more: list[str]) -> Measure:  # fmt: skip
+    """A measure with its sentences' codes beside them (the pages say them in fi and sv)."""
+    return Measure(name=name, fit=fit, why=why, why_code=MessageOut.of(why),
+                   evidence=list(evidence), evidence_codes=codes_of(list(evidence)), **more)  # fmt: skip
+
+
+def _potential(f: CategoryFacts) -> str:
+    return Msg("pf.potential", f"innovation potential {f.level} ({f.score:.2f})", level=f.level,
+               score=round(f.score, 2))  # fmt: skip
+
+
 def _fit(ok: bool, maybe: bool = False) -> str:
     return "fits" if ok else ("maybe" if maybe else "no")
 
 
 def _dialogue(f: CategoryFacts) -> Measure:
     stuck = (f.hhi or 0) >= 0.25 or (f.incumbency or 0) >= 0.5
-    ev = [f"HHI {f.hhi:.2f}, top-3 share {f.top3:.0%}" if f.hhi is not None else "no supplier shares",
-          f"incumbency {f.incumbency:.0%}" if f.incumbency is not None else "incumbency unknown",
-          f"{len(f.untapped)} matching firms with innovation signals never supplied the organisation"]  # fmt: skip
+    ev = [Msg("pf.hhi_top3", f"HHI {f.hhi:.2f}, top-3 share {f.top3:.0%}", hhi=round(f.hhi, 2),
+              share=f.top3 or 0.0) if f.hhi is not None else Msg("pf.no_shares", "no supplier shares"),
+          Msg("pf.incumbency", f"incumbency {f.incumbency:.0%}", share=f.incumbency)
+          if f.incumbency is not None else Msg("pf.incumbency_unknown", "incumbency unknown"),
+          Msg("pf.untapped", f"{len(f.untapped)} matching firms with innovation signals never "
+              "supplied the organisation", n=len(f.untapped))]  # fmt: skip
     ok = stuck or len(f.untapped) >= 2 or f.level != "low"
-    why = ("few, recurring suppliers or untapped innovative supply: hear the market before "
-           "writing the call" if ok else "a fragmented market with new suppliers: the tender "
-           "itself reaches them")  # fmt: skip
-    return Measure(name="market dialogue", fit=_fit(ok), why=why, evidence=ev)
+    why = (Msg("pf.dialogue.yes", "few, recurring suppliers or untapped innovative supply: hear "
+               "the market before writing the call") if ok else
+           Msg("pf.dialogue.no", "a fragmented market with new suppliers: the tender itself "
+               "reaches them"))  # fmt: skip
+    return _measure("market dialogue", _fit(ok), why, ev)
 
 
 def _partnership(f: CategoryFacts) -> Measure:
     funded = [s for s in f.untapped if any(x.startswith("funding") for x in s.signals)]
     ok = f.level == "high" and len(funded) >= 2
     maybe = len(funded) >= 1 or (f.level != "low" and len(f.untapped) >= 2)
-    why = ("firms with R&D funding match and the category has room for innovation: develop and "
-           "then buy with one of them" if ok else "needs both room for innovation and firms with "
-           "R&D signals" + ("; some exist" if maybe else "; none found"))  # fmt: skip
-    ev = [f"innovation potential {f.level} ({f.score:.2f})"] + [
-        f"{s.name}: {s.signals[0]}" for s in funded[:3] if s.signals]  # fmt: skip
-    return Measure(name="innovation partnership", fit=_fit(ok, maybe), why=why, evidence=ev)
+    why = (Msg("pf.partnership.yes", "firms with R&D funding match and the category has room "
+               "for innovation: develop and then buy with one of them") if ok else
+           Msg("pf.partnership.some" if maybe else "pf.partnership.none", "needs both room for "
+               "innovation and firms with R&D signals" + ("; some exist" if maybe else
+                                                           "; none found")))  # fmt: skip
+    ev = [_potential(f)] + [Msg("pf.firm_signal", f"{s.name}: {s.signals[0]}", name=s.name or "",
+                                signal=s.signals[0]) for s in funded[:3] if s.signals]  # fmt: skip
+    return _measure("innovation partnership", _fit(ok, maybe), why, ev)
 
 
 def _competitive(f: CategoryFacts) -> Measure:
     ok = bool(f.themes) and f.level in ("medium", "high")
-    why = ("strategic goals in a category with room for innovation: shape the solution with "
-           "bidders" if ok else "a specified tender is enough" if not f.themes else
-           "strategic goals, but little room for innovation: set them as criteria instead")  # fmt: skip
-    ev = [f"{THEME_LABELS[t]}: {', '.join(w)}" for t, w in f.themes.items()] or ["no strategic theme"]
-    return Measure(name="competitive dialogue", fit=_fit(ok, bool(f.themes)), why=why,
-                   evidence=ev + [f"innovation potential {f.level} ({f.score:.2f})"])  # fmt: skip
+    why = (Msg("pf.competitive.yes", "strategic goals in a category with room for innovation: "
+               "shape the solution with bidders") if ok else
+           Msg("pf.competitive.specified", "a specified tender is enough") if not f.themes else
+           Msg("pf.competitive.criteria", "strategic goals, but little room for innovation: set "
+               "them as criteria instead"))  # fmt: skip
+    ev: list[str] = [Msg("theme_words", f"{THEME_LABELS[t]}: {', '.join(w)}", theme=t, words=w)
+                     for t, w in f.themes.items()] or [Msg("pf.no_theme", "no strategic theme")]
+    return _measure("competitive dialogue", _fit(ok, bool(f.themes)), why,
+                    ev + [_potential(f)])  # fmt: skip
 
 
 def _pcp(f: CategoryFacts) -> Measure:
     words = sorted({w for w in _RD if w in f.texts.casefold()})
     ok = bool(words) or f.key == "73"
     maybe = f.n_flagged > 0
-    why = ("research or development is being bought: buy the R&D in phases before a product"
-           if ok else "the category buys ready products or services")  # fmt: skip
-    ev = ([f"R&D words in its texts: {', '.join(words)}"] if words else []) + (
-        [f"{f.n_flagged} records flagged innovative"] if f.n_flagged else []) or [
-        "no R&D words and no innovation flags in its records"]  # fmt: skip
-    return Measure(name="pre-commercial procurement", fit=_fit(ok, maybe), why=why, evidence=ev)
+    why = (Msg("pf.pcp.yes", "research or development is being bought: buy the R&D in phases "
+               "before a product") if ok else
+           Msg("pf.pcp.no", "the category buys ready products or services"))  # fmt: skip
+    ev: Sequence[str] = ([Msg("pf.rd_words", f"R&D words in its texts: {', '.join(words)}",
+                          words=words)] if words else []) + (
+        [Msg("pf.flagged", f"{f.n_flagged} records flagged innovative", n=f.n_flagged)]
+        if f.n_flagged else []) or [
+        Msg("pf.no_rd", "no R&D words and no innovation flags in its records")]  # fmt: skip
+    return _measure("pre-commercial procurement", _fit(ok, maybe), why, ev)
 
 
 def _joint(partners: list[tuple[str, int, bool]]) -> Measure:
     names = [p[0] for p in partners]
-    ev = [f"{name}: {n} records{' (same region)' if local else ''}" for name, n, local in partners]
+    ev: list[str] = [Msg("pf.partner_local" if local else "pf.partner",
+                         f"{name}: {n} records{' (same region)' if local else ''}", name=name, n=n)
+                     for name, n, local in partners]  # fmt: skip
     ok = any(local for *_, local in partners) or len(partners) >= 3
-    why = ("other buyers in the data buy the same category: a joint procurement gains volume and "
-           "shares the preparation" if partners else "no other buyer of this category in the data")
-    return Measure(name="joint procurement", fit=_fit(ok, bool(partners)), why=why,
-                   evidence=ev or ["none"], partners=names)  # fmt: skip
+    why = (Msg("pf.joint.yes", "other buyers in the data buy the same category: a joint "
+               "procurement gains volume and shares the preparation") if partners else
+           Msg("pf.joint.no", "no other buyer of this category in the data"))  # fmt: skip
+    return _measure("joint procurement", _fit(ok, bool(partners)), why,
+                    ev or [Msg("pf.none", "none")], partners=names)  # fmt: skip
 
 
 def _lots(f: CategoryFacts) -> Measure:
     if f.sme_share is not None:
         ok = f.sme_share < 0.5
-        why = ("large firms hold most of the category: lots by area or service let SMEs bid"
-               if ok else "SMEs already win most of it")  # fmt: skip
-        return Measure(name="lots for SMEs", fit=_fit(ok), why=why,
-                       evidence=[f"SME share of suppliers {f.sme_share:.0%} (register size class)"])
+        why = (Msg("pf.lots.yes", "large firms hold most of the category: lots by area or "
+                   "service let SMEs bid") if ok else
+               Msg("pf.lots.no", "SMEs already win most of it"))  # fmt: skip
+        return _measure("lots for SMEs", _fit(ok), why, [Msg(
+            "pf.sme_share", f"SME share of suppliers {f.sme_share:.0%} (register size class)",
+            share=f.sme_share)])  # fmt: skip
     concentrated = (f.top3 or 0) >= 0.7 and f.n_items >= 5
-    return Measure(name="lots for SMEs", fit=_fit(False, concentrated),
-                   why="the register gives no size class for these suppliers" + (
-                       "; top-3 suppliers hold most of it, so lots may open it" if concentrated
-                       else ""),
-                   evidence=[f"top-3 share {f.top3:.0%}" if f.top3 is not None else "no shares"])  # fmt: skip
+    return _measure("lots for SMEs", _fit(False, concentrated), Msg(
+        "pf.lots.no_size_concentrated" if concentrated else "pf.lots.no_size",
+        "the register gives no size class for these suppliers" + (
+            "; top-3 suppliers hold most of it, so lots may open it" if concentrated else "")),
+        [Msg("pf.top3", f"top-3 share {f.top3:.0%}", share=f.top3) if f.top3 is not None
+         else Msg("pf.no_shares_short", "no shares")])  # fmt: skip
 
 
 def _sustainability(f: CategoryFacts) -> Measure:
-    crit = [f"{THEME_LABELS[t]}: {_CRITERIA[t]}" for t in f.themes]
+    crit: list[str] = [Msg("pf.criteria", f"{THEME_LABELS[t]}: {_CRITERIA[t]}", theme=t,
+                           criteria=t)
+                       for t in f.themes]  # fmt: skip
     gpp = _GPP.get(f.key)
-    ev = crit + ([f"EU GPP criteria exist for {gpp}"] if gpp else [])
+    ev = crit + ([Msg("pf.gpp", f"EU GPP criteria exist for {gpp}", group=f.key)] if gpp else [])
     ok = bool(ev)
     parts = (["criteria for the category's themes"] if crit else []) + (
         ["the EU GPP criteria set for the division"] if gpp else [])
-    why = " and ".join(parts) if ok else "no theme in its texts and no EU GPP criteria set for the division"
-    return Measure(name="sustainability criteria", fit=_fit(ok), why=why, evidence=ev or ["none"])
+    code = "pf.sust." + ("both" if crit and gpp else "themes" if crit else "gpp" if gpp else "no")
+    why = Msg(code, " and ".join(parts) if ok else
+              "no theme in its texts and no EU GPP criteria set for the division")  # fmt: skip
+    return _measure("sustainability criteria", _fit(ok), why, ev or [Msg("pf.none", "none")])
 
 
 def measures(f: CategoryFacts, partners: list[tuple[str, int, bool]]) -> list[Measure]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..innovation.schemas import NeedInnovationOut
+from ..vocab.messages import MessageOut
 
 __all__ = [
     "CategoryOut", "CategoryYear", "Concentration", "FittingSupplier", "InvitationIn",
@@ -46,6 +47,10 @@ class FittingSupplier(BaseModel):
     innovation_signals: bool = Field(description="potential >= 25, or funding or an innovative "
                                      "contract (the need framework's untapped-supply rule)")
     signals: list[str] = Field(description="the innovation components behind it, with evidence")
+    innovation_known: bool | None = Field(default=None, description="False: the potential rests "
+                                          "on too little evidence to read (shown as unknown)")
+    innovation_missing: list[str] = Field(default_factory=list, description="what it lacks")
+    innovation_missing_codes: list[MessageOut] = Field(default_factory=list)
     n_public_contracts: int = Field(description="awards in the store; 0 = never won one")
     already_supplies: bool = Field(description="the organisation already buys this from it")
 
@@ -56,7 +61,9 @@ class Measure(BaseModel):
     name: str
     fit: str = Field(description="'fits', 'maybe' or 'no'")
     why: str
+    why_code: MessageOut | None = Field(default=None, description="why, as a code (fi/sv pages)")
     evidence: list[str]
+    evidence_codes: list[MessageOut] = Field(default_factory=list)
     partners: list[str] = Field(default_factory=list, description="named buyers (joint procurement)")
 
 
@@ -102,6 +109,7 @@ class CategoryOut(BaseModel):
     strategic_score: float
     rank: int
     reasons: list[str]
+    reason_codes: list[MessageOut] = Field(default_factory=list)
     measures: list[Measure]
     suppliers: list[FittingSupplier]
     ratings: RatingSummary | None = None

@@ -83,6 +83,9 @@ def fitting_suppliers(session: Session, response: MatchResponse | None, own: set
             supplier_id=r.supplier_id, name=r.name, country=r.country, score=r.score,
             fit=round(r.fit_score, 4), innovation_score=inn.score if inn else None,
             innovation_signals=has_signals(inn), signals=signals,
+            innovation_known=inn.known if inn else None,
+            innovation_missing=inn.missing if inn else [],
+            innovation_missing_codes=inn.missing_codes if inn else [],
             n_public_contracts=int(wins.get(r.supplier_id, 0)),
             already_supplies=r.supplier_id in own))  # fmt: skip
     return out

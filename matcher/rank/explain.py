@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..vocab.messages import Msg
 from .context import NeedContext
 from .features import COLUMN, FEATURES, FeatureBuilder
 
@@ -72,26 +73,34 @@ class Explainer:
                   value: float | None) -> str:  # fmt: skip
         base = FEATURES[name]
         if value is None:
-            return f"{base}: does not apply (no such data for this supplier)"
+            return Msg("feature.na", f"{base}: does not apply (no such data for this supplier)",
+                       feature=name)  # fmt: skip
         fact = self._fact(builder, ctx, s, name) if value else None
-        return f"{base}: {value:g}" + (f"; {fact}" if fact else "")
+        return Msg("feature.fact" if fact else "feature.value",
+                   f"{base}: {value:g}" + (f"; {fact}" if fact else ""), feature=name,
+                   value=value, **({"fact": fact.code, **fact.params} if fact else {}))  # fmt: skip
 
-    def _fact(self, builder: FeatureBuilder, ctx: NeedContext, s: int, name: str) -> str | None:
+    def _fact(self, builder: FeatureBuilder, ctx: NeedContext, s: int, name: str) -> Msg | None:
         h, procs = builder.history_, builder.index_.corpus.procurements
         if name in ("similar_contracts", "lexical"):
             rows = ctx.contracts[0] if name == "similar_contracts" else ctx.wording[0]
             n = sum(1 for r in rows if s in procs[int(r)].winners)
-            return f"won {n} of the {len(rows)} nearest past contracts"
+            return Msg("won_nearest", f"won {n} of the {len(rows)} nearest past contracts", n=n,
+                       of=len(rows))  # fmt: skip
         if name == "cpv":
             level, codes = builder.cpv_match(ctx, s)
             inferred = " (codes inferred from the text)" if ctx.cpv_inferred else ""
-            return f"level {level} of 5 shared via {', '.join(codes)}{inferred}" if codes else None
+            return Msg("cpv_inferred" if inferred else "cpv_shared",
+                       f"level {level} of 5 shared via {', '.join(codes)}{inferred}", level=level,
+                       codes=codes) if codes else None  # fmt: skip
         if name == "purchases":
             accounts = [h.accounts_[r] for r in h.supplier_accounts_.get(s, [])][:3]
-            return "paid under " + "; ".join(f"'{a}'" for a in accounts) if accounts else None
+            return Msg("paid_under", "paid under " + "; ".join(f"'{a}'" for a in accounts),
+                       accounts=accounts) if accounts else None  # fmt: skip
         if name == "same_buyer":
-            return ("won a contract of this buyer" if ctx.need.buyer_id in h.buyers_.get(s, ())
-                    else "the buyer pays it per purchase invoices")  # fmt: skip
+            return (Msg("won_buyer", "won a contract of this buyer")
+                    if ctx.need.buyer_id in h.buyers_.get(s, ())
+                    else Msg("buyer_pays", "the buyer pays it per purchase invoices"))  # fmt: skip
         return None
 
     def evidence(self, builder: FeatureBuilder, ctx: NeedContext,

@@ -6,9 +6,14 @@ from __future__ import annotations
 import csv
 from typing import Any
 
+import httpx
 import pytest
 
+from api.i18n import translator
+from api.messages import say
+from matcher.innovation.methods import ROUTES
 from matcher.rank import FEATURES
+from matcher.vocab.messages import MessageOut
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -50,14 +55,41 @@ def test_describe_a_need_and_see_suppliers(server: str, browser: Any) -> None:
     page.keyboard.press("Enter")
     page.wait_for_selector("ol#results > li")
     assert page.locator("ol#results > li").count() == 10
-    assert page.inner_text("[data-route]") in {"ordinary tender", "market dialogue first",
-                                               "competitive dialogue", "innovation partnership",
-                                               "pre-commercial procurement"}  # fmt: skip
+    assert page.get_attribute("[data-route]", "data-route") in ROUTES
     first = page.locator("ol#results > li").first
     first.locator("summary").click()
     # The evidence names the parts of the score that set the order (features of the scorer).
     shown = first.locator("ul.signals > li b").all_inner_texts()
     assert shown and set(shown) <= set(FEATURES) | {"base", "innovation"}
+    page.close()
+
+
+def test_the_swedish_page_reads_level_route_and_an_unknown_potential(server: str,
+                                                                     browser: Any) -> None:  # fmt: skip
+    need = "Kunnan energiankulutuksen seuranta ja ohjaus tekoälyn avulla"  # issue 16's newcomer
+    page = browser.new_page()
+    page.goto(f"{server}/?lang=sv")
+    assert page.inner_text("form[role=search] button") == "Sök leverantörer"
+    page.fill("#q", need)
+    page.click("form[role=search] button")
+    page.wait_for_selector("ol#results > li")
+    sv = translator("sv")
+    level, route = page.locator("[data-level]"), page.locator("[data-route]")
+    assert level.inner_text() == sv(f"level_{level.get_attribute('data-level')}") == "hög"
+    code = route.get_attribute("data-route") or ""
+    assert route.inner_text() == sv("route_" + code.replace(" ", "_")) != code
+    # The reasons are the library's, said in Swedish: none of the English is left.
+    english = httpx.post(f"{server}/v1/match", json={"text": need, "k": 10}, timeout=60).json()
+    n = english["need_innovation"]
+    shown = page.locator("ul.route-reasons > li").all_inner_texts()
+    assert shown == [say(e, MessageOut(**c), "sv") for e, c in
+                     zip(n["route_reasons"], n["route_reason_codes"], strict=True)]  # fmt: skip
+    assert not set(shown) & set(n["route_reasons"])
+    # A potential on little evidence reads as unknown, with what it lacks, not as 0/100.
+    unknown = page.locator('ol#results [data-known="false"]')
+    assert unknown.count() == sum(not m["innovation"]["known"] for m in english["results"]) >= 1
+    assert unknown.first.locator("b").inner_text() == "okänd"
+    assert "saknas: inga uppgifter om finansiering" in unknown.first.inner_text()
     page.close()
 
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from matcher.ingest import ingest_paths
-from matcher.innovation.facts import FundingEvent, SupplierFacts, load_facts
+from matcher.innovation.facts import FlaggedAward, FundingEvent, SupplierFacts, load_facts
 from matcher.innovation.supplier import (
+    KNOWN_CONFIDENCE,
     SUPPLIER_COMPONENTS,
     funding_component,
     newcomer_component,
@@ -94,3 +95,51 @@ def test_awards_on_flagged_notices_count(db_url: str, shared_data: Path) -> None
     pot = supplier_potential(winners[0], None, TODAY)
     contracts = next(c for c in pot.components if c.name == "innovative_contracts")
     assert contracts.value == 1.0 and "BT-776" in contracts.evidence[0]
+
+
+def _codes(texts: list[str]) -> list[str]:
+    return [getattr(t, "code", "text") for t in texts]
+
+
+def test_little_evidence_reads_as_unknown_with_what_is_missing() -> None:
+    # The demo's typical French winner: many DECP awards (where buyers cannot declare innovation),
+    # no register facts, outside the Finnish funding data; its texts place it in its market.
+    foreign = SupplierFacts(id=1, country="FR", texts=["Mission de contrôle technique"] * 17,
+                            n_awards=17, activity_years=[2018])  # fmt: skip
+    p = supplier_potential(foreign, (0.0, 1.0, ["placed by 17 text(s)"]), TODAY)
+    assert p.score == 0.0 and p.confidence == pytest.approx(0.42)
+    assert not p.known
+    assert _codes(p.missing) == ["missing.funding", "missing.declarable_none", "missing.register"]
+    # One text and one award more or less change what is missing, not the rule.
+    one = SupplierFacts(id=2, country="FR", texts=["x"], n_awards=1, n_declarable=1)
+    q = supplier_potential(one, (0.5, 1 / 3, ["placed by 1 text(s)"]), TODAY)
+    assert not q.known and _codes(q.missing) == [
+        "missing.funding", "missing.declarable_one", "missing.texts_one", "missing.register"]
+
+
+def test_a_finnish_firm_without_funding_is_known() -> None:
+    # The funding data covers every Finnish firm: "no funding" is evidence, and with the other
+    # parts it lifts the confidence over the threshold even without any award.
+    fi = SupplierFacts(id=3, country="FI", finnish=True, texts=["ohjelmistokehitys"],
+                       has_capability=True, registration_date=date(2024, 1, 1))  # fmt: skip
+    p = supplier_potential(fi, (0.4, 1 / 3, ["placed by 1 text(s)"]), TODAY)
+    assert p.confidence >= KNOWN_CONFIDENCE and p.known
+    assert _codes(p.missing) == ["missing.declarable_none", "missing.texts_one"]
+
+
+def test_a_direct_signal_is_known_on_little_evidence() -> None:
+    # A route-flagged innovative contract is evidence whatever else is missing: the score is at
+    # least what it shows, so it is not hidden as unknown.
+    flagged = FlaggedAward(procurement_id=1, title="Innovaatiokumppanuus", flag_kind="route",
+                           reason="innovation partnership procedure")  # fmt: skip
+    f = SupplierFacts(id=5, country="FR", texts=["x"], n_awards=1, flagged_awards=[flagged])
+    p = supplier_potential(f, (0.0, 1 / 3, ["placed by 1 text(s)"]), TODAY)
+    assert p.confidence < KNOWN_CONFIDENCE and p.known and p.score > 0
+    assert "missing.funding" in _codes(p.missing)
+
+
+def test_known_is_exactly_the_threshold() -> None:
+    p = supplier_potential(SupplierFacts(id=4), None, TODAY)
+    for conf, known in ((KNOWN_CONFIDENCE, True), (KNOWN_CONFIDENCE - 0.01, False)):
+        p.confidence = conf
+        assert p.known is known
