@@ -92,7 +92,7 @@ def run(n: int, work: Path, url: str | None, needs: int, added: int) -> dict[str
     manifest = json.loads(out[out.index("{"):])
     index_bytes = sum(p.stat().st_size for p in (work / "index").rglob("*") if p.is_file())
     served = serve_and_replay(env, real_needs(_titles(real), needs))
-    backend = getattr(Settings(**{"database_url": url}), "vector_backend", None) or "exact"
+    backend = getattr(Settings(database_url=url), "vector_backend", None) or "exact"
     inc_s, inc_reason = incremental(real, n, added, work, url, model.name, env, _run)
     recall, recall_reason = recall_at_50(backend, work / "index", model, _titles(real), needs)
     return {
