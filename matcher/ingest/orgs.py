@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..store.bulk import bulk_insert
 from ..store.models import Identifier, Organisation
 from .records import OrgRef
 
@@ -69,9 +70,3 @@ def org_id(org: OrgHandle) -> int:
     value = org.id if isinstance(org, NewOrg) else org
     assert value is not None, "organisation used before flush"
     return value
-
-
-def bulk_insert(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> list[int]:
-    """Insert many rows in batched statements and return their ids in order."""
-    stmt = insert(model).returning(model.id, sort_by_parameter_order=True)
-    return list(session.scalars(stmt, rows))

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
+from ..store.bulk import bulk_insert
 from ..store.models import Award, Organisation, Procurement, Purchase, RejectedRecord, Signal
 from .formats import Reader
-from .orgs import NewOrg, OrgHandle, OrgResolver, bulk_insert, org_id
+from .orgs import NewOrg, OrgHandle, OrgResolver, org_id
 from .records import (
     AwardRecord,
     OrgRef,
@@ -54,11 +55,19 @@ def _jsonable(value: Any) -> Any:
 def _hash(rec: ProcurementRecord, buyer: OrgRef | None) -> str:
     payload = {f: getattr(rec, f) for f in _FIELDS}
     payload["buyer"] = (buyer.scheme, buyer.value) if buyer else None
+    # vars, not dataclasses.asdict (its deep copies were a fifth of ingest): the same JSON, as
+    # an award's only nested record is its supplier, so stored hashes stay valid.
     payload["awards"] = sorted(
-        json.dumps(asdict(a), default=str, sort_keys=True) for a in rec.awards
+        json.dumps({**vars(a), "supplier": vars(a.supplier)}, default=str, sort_keys=True)
+        for a in rec.awards
     )
     blob = json.dumps(payload, default=str, sort_keys=True).encode()
     return hashlib.sha1(blob).hexdigest()
+
+
+_EMPTY: tuple[Any, ...] = (None, "", [], {})
+#: A buffered new procurement: its row, its buyer, its awards with their suppliers.
+_Buffered = list[Any]
 
 
 class FileIngest:
@@ -78,9 +87,8 @@ class FileIngest:
         self.report = FileReport(str(path), reader.name)
         self.file_key = str(path.resolve())
         self.seen: set[tuple[str, str]] = set()
-        self.buffer: list[
-            tuple[dict[str, Any], OrgHandle | None, list[tuple[dict[str, Any], OrgHandle]]]
-        ] = []
+        # (source, source_id) -> [row, buyer, awards] of a new procurement not yet written
+        self.buffer: dict[tuple[str, str], _Buffered] = {}
         self.loaded_sources: set[str] = set()
         self.fact_keys: dict[type[Any], set[str]] = {}
         self.quarantined: set[tuple[str, str]] | None = None
@@ -126,12 +134,12 @@ class FileIngest:
         if not self.buffer:
             return
         rows = []
-        for row, buyer, _ in self.buffer:
+        for row, buyer, _ in self.buffer.values():
             row["buyer_id"] = org_id(buyer) if buyer is not None else None
             rows.append(row)
         ids = bulk_insert(self.session, Procurement, rows)
         award_rows: list[dict[str, Any]] = []
-        for (row, _, awards), pid in zip(self.buffer, ids, strict=True):
+        for (row, _, awards), pid in zip(self.buffer.values(), ids, strict=True):
             key = (row["source"], row["source_id"])
             self.known[key] = (pid, row["content_hash"], row["source_file"])
             award_rows.extend(
@@ -139,7 +147,7 @@ class FileIngest:
             )
         if award_rows:
             bulk_insert(self.session, Award, award_rows)
-        self.buffer = []
+        self.buffer = {}
 
     def _is_new_fact(self, model: type[Purchase] | type[Signal], source: str, key: str) -> bool:
         """Invoices and signals are facts: one already stored is unchanged, never rewritten."""
@@ -234,11 +242,22 @@ class FileIngest:
         if found is None:
             self._insert(rec)
             return
-        if found[0] is None:  # buffered earlier in this file
+        if found[0] is None and self.reader.combine is None:
+            # Repeated within this file while still buffered: filled in memory, as a stored one
+            # would be (flushing to read it back cost a batch of round trips per repeat).
+            self._count(self._fill_buffered(self.buffer[key], rec))
+            return
+        if found[0] is None:  # buffered earlier in this file; the reader combines stored raw
             self.flush()
             found = self.known[key]
         pid, old_hash, first_file = found
-        proc = self.session.get_one(Procurement, pid)
+        fills = self.reader.partial or repeated or first_file != self.file_key
+        new_hash = "" if fills or self.reader.combine else _hash(rec, rec.buyer)
+        if new_hash and new_hash == old_hash:
+            # Re-ingesting a file: its unchanged records cost a hash, not a round trip each.
+            self.report.unchanged += 1
+            return
+        proc = self.session.get_one(Procurement, pid, options=[selectinload(Procurement.awards)])
         if self.reader.combine is not None:
             # The reader merges what is stored with what is new (OCDS releases of one ocid,
             # wherever they were published): the result replaces the stored record.
@@ -251,19 +270,45 @@ class FileIngest:
             return
         # The same contract is published in several files (and twice in some): the first copy is
         # the record, later copies only fill its gaps, so re-ingesting changes nothing.
-        if self.reader.partial or repeated or first_file != self.file_key:
-            changed = self._fill(proc, rec)
+        if fills:
+            self._count(self._fill(proc, rec))
         else:
-            new_hash = _hash(rec, rec.buyer)
-            changed = new_hash != old_hash
-            if changed:
-                self._overwrite(proc, rec, new_hash)
+            self._overwrite(proc, rec, new_hash)
+            self._count(True)
+
+    def _ids_ready(self, refs: list[OrgHandle]) -> None:
+        """Write the new organisations if one of ``refs`` is not yet stored: its id is read next.
+
+        Only organisations: buffered procurements wait for their batch (flushing them here cost
+        a batch of round trips per contract repeated across files).
+        """
+        if any(isinstance(r, NewOrg) and r.id is None for r in refs):
+            self.orgs.flush()
+
+    def _count(self, changed: bool) -> None:
         if changed:
             # The build's watermark: an incremental build derives again what a later run wrote.
             proc.ingest_run_id = self.run_id
             self.report.updated += 1
         else:
             self.report.unchanged += 1
+
+    def _fill_buffered(self, entry: _Buffered, rec: ProcurementRecord) -> bool:
+        """``_fill`` for a procurement still in the buffer: its gaps filled, its awards added."""
+        row, changed = entry[0], False
+        for f in _FIELDS:
+            if row[f] in _EMPTY and getattr(rec, f) not in _EMPTY:
+                row[f], changed = getattr(rec, f), True
+        if entry[1] is None and rec.buyer:
+            entry[1], changed = self.orgs.resolve(rec.buyer), True
+        have = {(id(o), a["lot"]) for a, o in entry[2]}
+        for a in rec.awards:
+            org = self.orgs.resolve(a.supplier)
+            if (id(org), a.lot[:500]) not in have:
+                have.add((id(org), a.lot[:500]))
+                entry[2].append((self._award_row(a), org))
+                changed = True
+        return changed
 
     def _insert(self, rec: ProcurementRecord) -> None:
         row: dict[str, Any] = {f: getattr(rec, f) for f in _FIELDS}
@@ -280,7 +325,7 @@ class FileIngest:
                 continue
             have.add((id(org), a.lot[:500]))
             awards.append((self._award_row(a), org))
-        self.buffer.append((row, buyer, awards))
+        self.buffer[(rec.source, rec.source_id)] = [row, buyer, awards]
         self.known[(rec.source, rec.source_id)] = (None, row["content_hash"], self.file_key)
         self.report.new += 1
         if len(self.buffer) >= self._BATCH:
@@ -296,7 +341,7 @@ class FileIngest:
             setattr(proc, f, getattr(rec, f))
         if rec.buyer:
             ref = self.orgs.resolve(rec.buyer)
-            self.flush()
+            self.orgs.flush()
             proc.buyer_id = org_id(ref)
         proc.raw = _jsonable(rec.raw)
         proc.content_hash = new_hash
@@ -309,12 +354,12 @@ class FileIngest:
     def _fill(self, proc: Procurement, rec: ProcurementRecord) -> bool:
         changed = False
         for f in _FIELDS:
-            if getattr(proc, f) in (None, "", [], {}) and getattr(rec, f) not in (None, "", [], {}):
+            if getattr(proc, f) in _EMPTY and getattr(rec, f) not in _EMPTY:
                 setattr(proc, f, getattr(rec, f))
                 changed = True
         if proc.buyer_id is None and rec.buyer:
             ref = self.orgs.resolve(rec.buyer)
-            self.flush()
+            self._ids_ready([ref])
             proc.buyer_id = org_id(ref)
             changed = True
         return self._merge_awards(proc, rec) or changed
@@ -322,7 +367,7 @@ class FileIngest:
     def _merge_awards(self, proc: Procurement, rec: ProcurementRecord) -> bool:
         """Add the record's awards that the procurement lacks; True if any was added."""
         refs = [(a, self.orgs.resolve(a.supplier)) for a in rec.awards]
-        self.flush()
+        self._ids_ready([ref for _, ref in refs])
         have = {(a.supplier_id, a.lot) for a in proc.awards}
         added = False
         for a, ref in refs:
