@@ -271,7 +271,11 @@ class FileIngest:
         # The same contract is published in several files (and twice in some): the first copy is
         # the record, later copies only fill its gaps, so re-ingesting changes nothing.
         if fills:
-            self._count(self._fill(proc, rec))
+            changed = self._fill(proc, rec)
+            if changed:
+                # The build's watermark: an incremental build derives again what a later run wrote.
+                proc.ingest_run_id = self.run_id
+            self._count(changed)
         else:
             self._overwrite(proc, rec, new_hash)
             self._count(True)
@@ -287,8 +291,6 @@ class FileIngest:
 
     def _count(self, changed: bool) -> None:
         if changed:
-            # The build's watermark: an incremental build derives again what a later run wrote.
-            proc.ingest_run_id = self.run_id
             self.report.updated += 1
         else:
             self.report.unchanged += 1
