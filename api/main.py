@@ -33,7 +33,7 @@ from .company_pages import router as company_pages_router
 from .company_routes import feed_router as company_feed_router
 from .company_routes import router as company_router
 from .deps import SESSION_COOKIE
-from .pages import render
+from .pages import render, templates
 from .pages import router as pages_router
 from .portfolio_routes import router as portfolio_router
 from .routes import router
@@ -59,6 +59,10 @@ def create_app(settings: Settings | None = None, matcher: Matcher | None = None)
         if app.state.matcher.index_ready():
             # Load the index and the model before the first request, not during it.
             await run_in_threadpool(app.state.matcher.warm_up)
+        # Compile every page template now: the first visit of a page would compile its
+        # template and macros during the request.
+        for name in templates.env.list_templates(extensions=["html"]):
+            templates.env.get_template(name)
         yield
 
     app = FastAPI(

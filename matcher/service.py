@@ -183,9 +183,11 @@ class Matcher:
         return p.score if p else None
 
     def warm_up(self) -> None:
-        """Load the index, the pipeline and the query model now (the first match is then fast)."""
+        """Load the index, the pipeline, the query model and the innovation potentials now, by
+        answering one need: the first request (a need page ranks, explains and reads potentials)
+        is then as fast as the next."""
         self.pipeline()
-        self.embed_query("warm-up")
+        self.match(MatchRequest(text="warm-up: cleaning of school premises"))
 
     def reload(self) -> bool:
         """Load the live build now and switch to it (True if it is another build than the one
