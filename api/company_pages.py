@@ -28,8 +28,11 @@ from matcher.broker.company_schemas import (
     PublishIn,
 )
 from matcher.exceptions import ConflictError, InvalidInputError
+from matcher.vocab.messages import MessageOut, Msg
 
 from .deps import MatcherDep, MaybeUser, PageUser, SessionDep
+from .i18n import pick_lang
+from .messages import say
 from .pages import PageId, _check_csrf, _errors, _fi_regions, render
 from .security import proposal_rate, signup_rate
 
@@ -116,11 +119,18 @@ async def register(request: Request, session: SessionDep, user: MaybeUser) -> Re
                             if v.strip() and k in CompanyIn.model_fields})  # fmt: skip
         companies.register_company(session, data)
     except (ValidationError, InvalidInputError, ConflictError) as exc:
-        errors = _errors(exc) if isinstance(exc, ValidationError) else [str(exc)]
+        errors = _errors(exc) if isinstance(exc, ValidationError) else [_said(request, exc)]
         form.pop("password", None)
         return render(request, "company_register.html", {
             "form": form, "errors": errors, "regions": _fi_regions()}, user, 422)  # fmt: skip
     return RedirectResponse("/login?next=/company&registered=1", status_code=303)
+
+
+def _said(request: Request, exc: Exception) -> str:
+    """The library's reason in the visitor's language (a coded sentence), else as raised."""
+    msg = exc.args[0] if exc.args else ""
+    code = MessageOut.of(msg) if isinstance(msg, Msg) else None
+    return say(str(msg) or str(exc), code, pick_lang(request))
 
 
 def _company_page(request: Request, user: PageUser, session: SessionDep, errors: list[str],

@@ -186,6 +186,17 @@ MESSAGES: dict[str, dict[str, str]] = {
 }  # fmt: skip
 
 MESSAGES.update(PORTFOLIO_MESSAGES)
+# A company's business id refused at sign-up (matcher/broker/companies.py).
+MESSAGES.update({
+    "ytunnus.invalid": {"fi": "virheellinen Y-tunnus '{value}': {fact}",
+                        "sv": "ogiltigt FO-nummer '{value}': {fact}"},
+    "ytunnus.form": {"fi": "Y-tunnus on seitsemän numeroa, väliviiva ja tarkistusmerkki (1234567-8)",
+                     "sv": "ett FO-nummer är sju siffror, ett bindestreck och en kontrollsiffra (1234567-8)"},
+    "ytunnus.remainder": {"fi": "millään Y-tunnuksella ei ole näitä seitsemää numeroa (tarkistusjakojäännös on 1)",
+                          "sv": "inget FO-nummer har dessa sju siffror (kontrollresten är 1)"},
+    "ytunnus.check_digit": {"fi": "numeroiden {digits} tarkistusmerkki on {expected}, ei {given}",
+                            "sv": "kontrollsiffran för {digits} är {expected}, inte {given}"},
+})  # fmt: skip
 
 #: Parameters that are codes, translated through ``LABELS`` under this prefix (level and route
 #: through the interface strings, which name them already).

@@ -30,6 +30,7 @@ from matcher.exceptions import (
 from matcher.schemas import MatchRequest
 from matcher.store.broker_models import User
 from matcher.store.models import Organisation, Procurement
+from matcher.vocab import cpv_vocabulary
 from matcher.vocab.regions import nuts_labels
 
 from .broker_routes import set_login_cookies
@@ -49,6 +50,14 @@ from .security import guard_login
 #: Ids in page paths are bounded like the API's (a larger one would overflow the database).
 PageId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+
+def _cpv_label(code: str, lang: str, english: str = "") -> str:
+    """A CPV code's label in the page's language (the vocabulary has fi, sv and en)."""
+    return cpv_vocabulary().label(code, lang) or english
+
+
+templates.env.globals["cpv_label"] = _cpv_label
 router = APIRouter(include_in_schema=False)
 
 

@@ -25,6 +25,7 @@ from ..store.company_models import CompanyProfile
 from ..store.db import session_scope
 from ..store.models import Award, Identifier, Organisation
 from ..vocab import cpv_vocabulary
+from ..vocab.messages import Msg
 from .accounts import create_user
 from .company_schemas import CompanyIn, CompanyOut, ProfileIn, Reference, RefreshOut
 from .schemas import CpvSuggestion
@@ -41,7 +42,7 @@ _WEIGHTS = (7, 9, 10, 5, 8, 4, 2)
 _YTUNNUS = re.compile(r"^(\d{6,7})-(\d)$")
 
 
-def ytunnus_error(value: str) -> str | None:
+def ytunnus_error(value: str) -> Msg | None:
     """Why ``value`` is not a valid Y-tunnus (business id), or None if it is.
 
     The check digit: the first seven digits weighted 7, 9, 10, 5, 8, 4, 2, summed, modulo 11; a
@@ -49,14 +50,16 @@ def ytunnus_error(value: str) -> str | None:
     """
     m = _YTUNNUS.match(value.strip())
     if not m:
-        return "a Y-tunnus is seven digits, a hyphen and a check digit (1234567-8)"
+        return Msg("ytunnus.form", "a Y-tunnus is seven digits, a hyphen and a check digit (1234567-8)")
     digits = m.group(1).zfill(7)  # ids issued before 1990s may have six digits: a leading zero
     r = sum(int(d) * w for d, w in zip(digits, _WEIGHTS, strict=True)) % 11
     if r == 1:
-        return "no Y-tunnus has these seven digits (their check remainder is 1)"
+        return Msg("ytunnus.remainder", "no Y-tunnus has these seven digits (their check remainder is 1)",
+                   digits=digits)  # fmt: skip
     expected = 0 if r == 0 else 11 - r
     if int(m.group(2)) != expected:
-        return f"the check digit of {digits} is {expected}, not {m.group(2)}"
+        return Msg("ytunnus.check_digit", f"the check digit of {digits} is {expected}, not {m.group(2)}",
+                   digits=digits, expected=expected, given=int(m.group(2)))  # fmt: skip
     return None
 
 
@@ -73,7 +76,9 @@ def validate_business_id(scheme: str, value: str) -> str:
         value = f"{m.group(1).zfill(7)}-{m.group(2)}" if m else value
         error = ytunnus_error(value)
         if error:
-            raise InvalidInputError(f"invalid Y-tunnus {value!r}: {error}")
+            # The reason as a code too: the pages give it in the visitor's language.
+            raise InvalidInputError(Msg("ytunnus.invalid", f"invalid Y-tunnus {value!r}: {error}",
+                                        value=value, fact=error.code, **error.params))  # fmt: skip
     elif not re.match(r"^[0-9A-Z][0-9A-Z .\-/]{1,62}$", value):
         raise InvalidInputError(f"invalid business id {value!r} for {scheme}")
     return value

@@ -3,6 +3,7 @@ Y-tunnus, a company's profile, alerts and feed, proposals with their access, rat
 
 from __future__ import annotations
 
+import html
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
@@ -16,6 +17,7 @@ from matcher.cli.users import demo_accounts
 from matcher.embed import Embedder
 from matcher.service import Matcher
 from matcher.settings import Settings
+from matcher.vocab import cpv_vocabulary
 
 pytestmark = pytest.mark.slow
 PASSWORD = "company-api-password-1"
@@ -68,6 +70,12 @@ def test_the_board_is_open_to_everyone(client: TestClient) -> None:
     page = client.get("/public/needs", params={"q": "katuvalaistuksen", "lang": "sv"})
     assert page.status_code == 200 and "Tavlan över öppna behov" in page.text
     assert "Katuvalaistuksen älykäs ohjaus" in page.text and "Koulukuljetusten" not in page.text
+    # CPV codes read in the page's language (the vocabulary's own labels).
+    code = next(c for n in needs for c in n["cpv"])
+    for lang in ("fi", "sv"):
+        label = cpv_vocabulary().label(code, lang)
+        board = client.get("/public/needs", params={"lang": lang}).text
+        assert label and html.escape(label) in board
 
 
 def test_sign_up_refuses_an_invalid_ytunnus_with_the_reason(client: TestClient) -> None:
@@ -79,10 +87,14 @@ def test_sign_up_refuses_an_invalid_ytunnus_with_the_reason(client: TestClient) 
     form = client.get("/companies/register")
     csrf = client.cookies.get("im_csrf")
     assert form.status_code == 200 and csrf
-    page = client.post("/companies/register", data={
+    page = client.post("/companies/register", params={"lang": "en"}, data={
         "csrf_token": csrf, "name": "Väärä Oy", "id_scheme": "FI-YTUNNUS",
         "business_id": "1234567-8", "email": "vaara@firm.invalid", "password": PASSWORD})  # fmt: skip
     assert page.status_code == 422 and "check digit of 1234567 is 1, not 8" in page.text
+    fi = client.post("/companies/register", params={"lang": "fi"}, data={
+        "csrf_token": csrf, "name": "Väärä Oy", "id_scheme": "FI-YTUNNUS",
+        "business_id": "1234567-8", "email": "vaara@firm.invalid", "password": PASSWORD})  # fmt: skip
+    assert fi.status_code == 422 and "numeroiden 1234567 tarkistusmerkki on 1, ei 8" in fi.text
     assert client.post("/companies/register", data={"name": "x"}).status_code == 403
 
 

@@ -139,3 +139,22 @@ def test_the_portfolio_says_its_reasons_and_measures_in_the_language(
     unknown = [s for c in shown[:5] for s in c["suppliers"] if s["innovation_known"] is False]
     assert unknown and page.count('data-known="false"') == len(unknown)
     assert all(s["innovation_missing"] for s in unknown)
+
+
+@pytest.mark.parametrize(("value", "lang", "expected"), [
+    ("1234567-8", "fi", "virheellinen Y-tunnus '1234567-8': numeroiden 1234567 tarkistusmerkki on 1, ei 8"),
+    ("1234567-8", "sv", "ogiltigt FO-nummer '1234567-8': kontrollsiffran för 1234567 är 1, inte 8"),
+    ("12-3", "fi", "virheellinen Y-tunnus '12-3': Y-tunnus on seitsemän numeroa, väliviiva ja "
+                   "tarkistusmerkki (1234567-8)"),
+    ("1234567-8", "en", "invalid Y-tunnus '1234567-8': the check digit of 1234567 is 1, not 8"),
+])  # fmt: skip
+def test_a_refused_business_id_gives_its_reason_in_the_page_language(
+    value: str, lang: str, expected: str
+) -> None:
+    from matcher.broker.companies import validate_business_id
+    from matcher.exceptions import InvalidInputError
+
+    with pytest.raises(InvalidInputError) as info:
+        validate_business_id("FI-YTUNNUS", value)
+    msg = info.value.args[0]
+    assert say(str(msg), MessageOut.of(msg), lang) == expected
