@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..innovation.schemas import NeedInnovationOut
+from ..innovation.schemas import ComponentOut, NeedInnovationOut
 from ..vocab.messages import MessageOut
 
 __all__ = [
@@ -47,6 +47,8 @@ class FittingSupplier(BaseModel):
     innovation_signals: bool = Field(description="potential >= 25, or funding or an innovative "
                                      "contract (the need framework's untapped-supply rule)")
     signals: list[str] = Field(description="the innovation components behind it, with evidence")
+    signal_components: list[ComponentOut] = Field(
+        default_factory=list, description="the same components, with codes (to render in fi/sv)")
     innovation_known: bool | None = Field(default=None, description="False: the potential rests "
                                           "on too little evidence to read (shown as unknown)")
     innovation_missing: list[str] = Field(default_factory=list, description="what it lacks")

@@ -77,12 +77,12 @@ def fitting_suppliers(session: Session, response: MatchResponse | None, own: set
     out = []
     for r in picked:
         inn = r.innovation
-        signals = [f"{c.name}: {'; '.join(c.evidence[:2])}" for c in (inn.components if inn else [])
-                   if c.contribution > 0][:4]  # fmt: skip
+        shown = [c for c in (inn.components if inn else []) if c.contribution > 0][:4]
+        signals = [f"{c.name}: {'; '.join(c.evidence[:2])}" for c in shown]
         out.append(FittingSupplier(
             supplier_id=r.supplier_id, name=r.name, country=r.country, score=r.score,
             fit=round(r.fit_score, 4), innovation_score=inn.score if inn else None,
-            innovation_signals=has_signals(inn), signals=signals,
+            innovation_signals=has_signals(inn), signals=signals, signal_components=shown,
             innovation_known=inn.known if inn else None,
             innovation_missing=inn.missing if inn else [],
             innovation_missing_codes=inn.missing_codes if inn else [],

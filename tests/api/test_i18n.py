@@ -139,6 +139,11 @@ def test_the_portfolio_says_its_reasons_and_measures_in_the_language(
     unknown = [s for c in shown[:5] for s in c["suppliers"] if s["innovation_known"] is False]
     assert unknown and page.count('data-known="false"') == len(unknown)
     assert all(s["innovation_missing"] for s in unknown)
+    # And the evidence behind their innovation signals.
+    evidence = [e for c in shown for s in c["suppliers"] for comp in s["signal_components"][:2]
+                for e, code in zip(comp["evidence"][:2], comp["evidence_codes"][:2], strict=True)
+                if code["code"] != "text"]  # fmt: skip
+    assert evidence and all(e in en for e in evidence) and not [e for e in evidence if e in page]
 
 
 @pytest.mark.parametrize(("value", "lang", "expected"), [
