@@ -32,6 +32,7 @@ from scale_parts import incremental, recall_at_50, seed_cache  # noqa: E402
 from synth import RealData, load_real, write_decp  # noqa: E402
 
 from matcher.embed import load_embedder  # noqa: E402
+from matcher.index.ann.factory import choose_backend  # noqa: E402
 from matcher.settings import Settings  # noqa: E402
 
 
@@ -92,7 +93,8 @@ def run(n: int, work: Path, url: str | None, needs: int, added: int) -> dict[str
     manifest = json.loads(out[out.index("{"):])
     index_bytes = sum(p.stat().st_size for p in (work / "index").rglob("*") if p.is_file())
     served = serve_and_replay(env, real_needs(_titles(real), needs))
-    backend = getattr(Settings(database_url=url), "vector_backend", None) or "exact"
+    # The backend the build chose (``auto`` resolves by corpus size and store).
+    backend = choose_backend(Settings(database_url=url), int(manifest["procurements"]))
     inc_s, inc_reason = incremental(real, n, added, work, url, model.name, env, _run)
     recall, recall_reason = recall_at_50(backend, work / "index", model, _titles(real), needs)
     return {

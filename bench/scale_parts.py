@@ -83,7 +83,7 @@ def recall_at_50(backend: str, index_dir: Path, embedder: Embedder,
     """Mean share of the exact top 50 contracts that the ANN backend returns, over ``n`` needs
     embedded as the service embeds them; ``(None, reason)`` on the exact backend."""
     if backend == "exact":
-        return None, "exact backend (no ANN backend in settings.vector_backend yet)"
+        return None, "exact backend (VECTOR_BACKEND=hnsw or pgvector, or a corpus above VECTOR_EXACT_MAX, measures ANN recall)"
     from replay import real_needs
 
     from matcher.index import load_index

@@ -71,6 +71,11 @@ class CpvInferrer:
         wording_c: Inverse regularisation strength of the n-gram classifier.
         wording_temperature: Wording votes weigh ``exp((score - best) / T)``.
         n_wording: Nearest contracts by wording that vote.
+        min_wording: The wording parts speak only if the best contract by wording scores at
+            least this (lexical cosine): below it the need shares no more wording with the past
+            than unrelated titles do (a Finnish need against French titles), and its n-grams would
+            vote at random. 0.3 is the lexical feature's "full match" mark; a tenth of the demo's
+            titles fall below it against their best other title.
     """
 
     def __init__(
@@ -88,6 +93,7 @@ class CpvInferrer:
         wording_c: float = 10.0,
         wording_temperature: float = 0.1,
         n_wording: int = 100,
+        min_wording: float = 0.3,
     ) -> None:
         self.n_neighbours = n_neighbours
         self.vote_temperature = vote_temperature
@@ -102,6 +108,7 @@ class CpvInferrer:
         self.wording_c = wording_c
         self.wording_temperature = wording_temperature
         self.n_wording = n_wording
+        self.min_wording = min_wording
 
     def fit(self, index: MatchIndex, embedder: TextEmbedder | None = None) -> CpvInferrer:
         """Learn from the contracts of ``index`` (for evaluation: the training side of a split).
@@ -191,12 +198,14 @@ class CpvInferrer:
 
     def _text_parts(self, text: str, wording: Neighbours | None) -> dict[str, LevelScores]:
         out: dict[str, LevelScores] = {}
+        if wording is None:
+            wording = self.index_.lexical.search(text, self.n_wording)
+        if not len(wording[1]) or wording[1][0] < getattr(self, "min_wording", 0.3):
+            return out  # wording foreign to the past contracts: only the vector parts speak
         # getattr: an inferrer saved before the wording parts existed has no such state.
         if (clf := getattr(self, "wording_", None)) is not None:
             out["wording"] = clf.scores(text)
         if self.weights_.get("wording_votes", 0.0) > 0:
-            if wording is None:
-                wording = self.index_.lexical.search(text, self.n_wording)
             top = (wording[0][: self.n_wording], wording[1][: self.n_wording])
             out["wording_votes"] = wording_votes(top, self.row_codes_, self.wording_temperature)
         return {name: scores for name, scores in out.items() if scores}

@@ -52,3 +52,15 @@ def test_inferrer_reads_the_text_only_when_given() -> None:
     parts = inferrer.part_scores(vector, text="nettoyage des vestiaires")
     assert {"wording", "wording_votes"} <= set(parts)
     assert not {"wording", "wording_votes"} & set(inferrer.part_scores(vector))
+
+
+def test_wording_foreign_to_the_past_stays_silent() -> None:
+    # A Swedish need against French titles: its n-grams match nothing well, so the wording
+    # parts do not vote (they would vote at random).
+    only_words = {"votes": 0.0, "labels": 0.0, "classifier": 0.0, "wording": 0.5,
+                  "wording_votes": 0.5}  # fmt: skip
+    inferrer = CpvInferrer(weights=only_words).fit(_index(), HashEmbedder())
+    vector = HashEmbedder().embed_queries(["xyz"])[0]
+    words = {"wording", "wording_votes"}
+    assert not words & set(inferrer.part_scores(vector, text="hemtjänst för äldre"))
+    assert words <= set(inferrer.part_scores(vector, text="nettoyage des vitres"))  # its own do
