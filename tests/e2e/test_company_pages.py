@@ -101,7 +101,8 @@ def test_company_joins_and_is_found(board_server: str, browser: Any) -> None:
     # 1. Sign-up: an invalid Y-tunnus is refused with the reason; a valid one is taken.
     clock.goto(company, f"{server}/companies/register?lang=fi", "register")
     _register(company, server, "Energiaäly Oy", "1234567-8", "energia@firm.invalid")
-    assert "check digit of 1234567 is 1, not 8" in company.inner_text("#errors")
+    # The reason in the page's language (Finnish here).
+    assert "numeroiden 1234567 tarkistusmerkki on 1, ei 8" in company.inner_text("#errors")
     clock.shot(company, "01-register-refused")
     _register(company, server, "Energiaäly Oy", ytunnus("2940001"), "energia@firm.invalid")
     assert "/login" in company.url
