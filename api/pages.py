@@ -27,6 +27,7 @@ from matcher.exceptions import (
     InvalidInputError,
     PermissionDeniedError,
 )
+from matcher.rank.explain import printed_parts
 from matcher.schemas import MatchRequest
 from matcher.store.broker_models import User
 from matcher.store.models import Organisation, Procurement
@@ -58,6 +59,8 @@ def _cpv_label(code: str, lang: str, english: str = "") -> str:
 
 
 templates.env.globals["cpv_label"] = _cpv_label
+# Parts of a score printed so that they add up to the printed score.
+templates.env.globals["printed_parts"] = printed_parts
 router = APIRouter(include_in_schema=False)
 
 

@@ -21,6 +21,7 @@ from ..index import build_index
 from ..ingest import FileReport, ingest_paths
 from ..innovation.table import build_potentials
 from ..rank.cpv_build import build_cpv_inferrer
+from ..rank.explain import printed_parts
 from ..schemas import MatchFilters, MatchRequest, SupplierMatch
 from ..service import Matcher, trained_scorer
 from ..settings import get_settings
@@ -135,13 +136,15 @@ def build(
 
 def _parts(m: SupplierMatch, shown: int = 4) -> str:
     """The score as its sum: base, the largest parts (n/a: the feature does not apply, its
-    missing value still counts in the trained model), and the rest in one sum."""
-    head = [f"{s.name}{'(n/a)' if s.value is None else ''} {s.contribution:+.3f}"
-            for s in m.signals[:shown]]  # fmt: skip
-    rest = m.signals[shown:]
-    if rest:
-        head.append(f"{len(rest)} others {sum(s.contribution for s in rest):+.3f}")
-    return f"= base {m.base_score:+.3f} " + " ".join(head)
+    missing value still counts in the trained model), and the rest in one sum; rounded so that
+    the printed figures add up to the printed score."""
+    names = [f"{s.name}{'(n/a)' if s.value is None else ''}" for s in m.signals[:shown]]
+    values = [s.contribution for s in m.signals[:shown]]
+    if rest := m.signals[shown:]:
+        names.append(f"others({len(rest)})")
+        values.append(sum(s.contribution for s in rest))
+    base, *printed = printed_parts(m.score, [m.base_score, *values])
+    return f"= base {base:+.3f} " + " ".join(f"{n} {v:+.3f}" for n, v in zip(names, printed, strict=True))
 
 
 def _potential(m: SupplierMatch) -> str:

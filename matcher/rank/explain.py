@@ -8,6 +8,8 @@ contracts are the supplier's won contracts most similar to the need.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -16,7 +18,7 @@ from ..vocab.messages import Msg
 from .context import NeedContext
 from .features import COLUMN, FEATURES, FeatureBuilder
 
-__all__ = ["Contribution", "Explainer", "Ranked"]
+__all__ = ["Contribution", "Explainer", "Ranked", "printed_parts"]
 
 
 @dataclass
@@ -123,3 +125,22 @@ class Explainer:
                 if len(rows) == self.n_evidence:
                     break
         return rows, out_sims
+
+
+def printed_parts(total: float, parts: Sequence[float], decimals: int = 3) -> list[float]:
+    """``parts`` rounded to ``decimals`` so that the printed parts add up to the printed
+    ``total`` (largest remainder): each stays within one last digit of its value, and a reader
+    who adds the printed figures gets the printed score, which rounding each alone does not give.
+    """
+    unit = 10**decimals
+    scaled = [p * unit for p in parts]
+    floors = [math.floor(x) for x in scaled]
+    short = round(total * unit) - sum(floors)
+    # Parts whose dropped fraction is largest go up first; a negative shortfall takes one
+    # down from those whose dropped fraction is smallest.
+    order = sorted(range(len(parts)), key=lambda i: floors[i] - scaled[i])
+    if short < 0:
+        order = order[::-1]
+    for i in order[: abs(short)]:
+        floors[i] += 1 if short > 0 else -1
+    return [f / unit for f in floors]

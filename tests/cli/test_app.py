@@ -12,12 +12,12 @@ import pytest
 from typer.testing import CliRunner
 
 from matcher.cli import app
-from matcher.cli.app import _potential
+from matcher.cli.app import _parts, _potential
 from matcher.index.builds import current_build
 from matcher.innovation.facts import SupplierFacts
 from matcher.innovation.schemas import SupplierInnovationOut
 from matcher.innovation.supplier import supplier_potential
-from matcher.schemas import SupplierMatch
+from matcher.schemas import Signal, SupplierMatch
 from matcher.settings import get_settings
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
@@ -85,3 +85,16 @@ def test_known_potential_is_a_score() -> None:
                                    registration_date=date(2025, 1, 1)))  # fmt: skip
     assert finnish.innovation is not None and finnish.innovation.known
     assert _potential(finnish) == f"  innovation {finnish.innovation.score:.0f}/100"
+
+
+def test_the_printed_parts_add_up_to_the_printed_score() -> None:
+    values = [0.9894, 0.8224, 0.5354, 0.3174, 0.0224, 0.0114, 0.0114]
+    signals = [Signal(name=f"f{i}", value=1.0, weight=None, contribution=v, explanation="x")
+               for i, v in enumerate(values)]  # fmt: skip
+    m = SupplierMatch(rank=1, supplier_id=1, name="x", country=None, identifiers=[],
+                      score=-2.5744 + sum(values), base_score=-2.5744, signals=signals,
+                      matching_cpv=[], evidence=[], n_awards=1, fit_score=0.0)  # fmt: skip
+    line = _parts(m)
+    assert line.startswith("= base -2.574 f0 +0.989") and "others(3)" in line
+    printed = [float(tok) for tok in line.split() if tok[0] in "+-" and tok[1:2].isdigit()]
+    assert len(printed) == 6 and round(sum(printed), 3) == round(m.score, 3)
