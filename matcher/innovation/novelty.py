@@ -57,7 +57,7 @@ def novelty_scores(index: MatchIndex, max_rows: int = 20) -> dict[int, Novelty]:
         divisions = Counter(procs[r].cpv[0][:2] for r in rows if procs[r].cpv)
         if not divisions:
             # A profile-only firm belongs to the market of the contracts nearest its profile.
-            near = np.argsort(-(mat @ centre))[:10]
+            near = index.procurement_vectors.search(centre, 10)[0]
             divisions = Counter(procs[r].cpv[0][:2] for r in near if procs[r].cpv)
         if not divisions:
             continue
