@@ -30,7 +30,7 @@ from matcher.index.build import load_index  # noqa: E402
 from matcher.index.corpus import need_text  # noqa: E402
 from matcher.rank import RankingPipeline  # noqa: E402
 from matcher.rank.features import FEATURES  # noqa: E402
-from matcher.rank.train import DEFAULT_FEATURES, LearnedRanker, _Centres, rolling_windows  # noqa: E402
+from matcher.rank.train import DEFAULT_FEATURES, LearnedRanker, rolling_windows  # noqa: E402
 from matcher.settings import Settings  # noqa: E402
 from matcher.vocab import cpv_vocabulary  # noqa: E402
 
@@ -44,27 +44,15 @@ DEFAULT_GRID: list[dict[str, Any]] = [
 _COLS = [list(FEATURES).index(f) for f in DEFAULT_FEATURES]
 
 
-def _training(split: Any, embedder: Any, windows: int, start: float) -> tuple[np.ndarray, ...]:
+def _training(split: Any, embedder: Any, windows: int, start: float) -> tuple[Any, ...]:
     """Candidates' features and labels of every training window, as ``LearnedRanker.fit``."""
     vocab = cpv_vocabulary()
 
     def embed(texts: list[str], cpvs: list[list[str]]) -> np.ndarray:
         return embedder.embed_queries([need_text(t, c, vocab) for t, c in zip(texts, cpvs, strict=True)])
 
-    ranker, rng = LearnedRanker(), np.random.default_rng(0)
-    xs, ys, groups = [], [], []
-    for past, needs in rolling_windows(split.train, embed, n_windows=windows, start_share=start):
-        pipe, centres = RankingPipeline().fit(past), _Centres(past)
-        for need, vector, truth in needs:
-            ctx = pipe.context(need, vector)
-            cands = pipe.candidates(ctx)
-            y = np.array([c in truth for c in cands], dtype=int)
-            if y.any():
-                hidden = ranker._hide(cands, pipe, centres, vector, rng)
-                xs.append(pipe.builder_.transform(ctx, cands, hidden)[:, _COLS])
-                ys.append(y)
-                groups.append(len(cands))
-    return np.concatenate(xs), np.concatenate(ys), np.array(groups)
+    cut = rolling_windows(split.train, embed, n_windows=windows, start_share=start)
+    return LearnedRanker().training_examples(cut)
 
 
 def _validation(split: Any, embedder: Any) -> list[tuple[list[int], np.ndarray, set[int], list[int]]]:

@@ -64,7 +64,22 @@ class LearnedRanker:
     def fit(self, windows: Sequence[Window]) -> LearnedRanker:
         """Learn from every window's needs, each ranked against the index before it."""
         names = list(self.features or DEFAULT_FEATURES)
-        cols = [list(FEATURES).index(f) for f in names]
+        X, y, groups = self.training_examples(windows)
+        self.model_ = lgb.LGBMRanker(**self.lightgbm_params()).fit(X, y, group=groups)
+        self.feature_names_ = names
+        self.n_training_needs_ = len(groups)
+        scale = float(np.std(self.model_.predict(X))) or 1.0
+        self.scorer_ = LambdaMARTScorer(self.model_.booster_, names, scale)
+        return self
+
+    def training_examples(self, windows: Sequence[Window]) -> tuple[np.ndarray, np.ndarray, list[int]]:
+        """The candidates' feature rows (this ranker's features), labels (won or not) and group
+        sizes of every window's needs, as ``fit`` learns from them; fitted state is untouched.
+
+        Raises:
+            ValueError: if no need has a winner among its candidates.
+        """
+        cols = [list(FEATURES).index(f) for f in (self.features or DEFAULT_FEATURES)]
         rng = np.random.default_rng(self.random_state)
         xs, ys, groups = [], [], []
         for past, needs in windows:
@@ -82,13 +97,7 @@ class LearnedRanker:
                 groups.append(len(cands))
         if not xs:
             raise ValueError("no training need has a winner among its candidates")
-        X = np.concatenate(xs)
-        self.model_ = lgb.LGBMRanker(**self.lightgbm_params()).fit(X, np.concatenate(ys), group=groups)
-        self.feature_names_ = names
-        self.n_training_needs_ = len(groups)
-        scale = float(np.std(self.model_.predict(X))) or 1.0
-        self.scorer_ = LambdaMARTScorer(self.model_.booster_, names, scale)
-        return self
+        return np.concatenate(xs), np.concatenate(ys), groups
 
     def lightgbm_params(self) -> dict[str, Any]:
         """The ``LGBMRanker`` settings ``fit`` uses (deterministic, one thread)."""
