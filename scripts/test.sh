@@ -31,6 +31,9 @@ else
   echo "warning: no PostgreSQL server found; PostgreSQL tests will be skipped" >&2
 fi
 
+# The tests have no __init__.py, so pytest imports each by its basename: two alike break collection.
+DUPLICATE_TESTS=$(find tests -name 'test_*.py' -printf '%f\n' | sort | uniq -d)
+if [[ -n "$DUPLICATE_TESTS" ]]; then echo "test file names used twice: $DUPLICATE_TESTS" >&2; exit 2; fi
 ruff check matcher api tests bench
 mypy
 python -m pytest -q "$@"
