@@ -31,14 +31,20 @@ def _fields(fields: dict[str, Any]) -> str:
     return ", ".join(f"{k} {v['value']:g} ({v['weight']:+.2f})" for k, v in fields.items())
 
 
-def _evaluate(data: Path, as_json: bool, save: bool, plot: Path | None) -> None:
-    from ..resolve.measure import MODEL_PATH, evaluate
+def _interval(bounds: tuple[float, float] | None) -> str:
+    return f"(95%: {bounds[0]:.3f}-{bounds[1]:.3f})" if bounds else ""
+
+
+def _evaluate(data: Path, as_json: bool, save: bool, plot: Path | None, both: bool) -> None:
+    from ..resolve.measure import MODEL_PATH, both_ways, evaluate
     from ..resolve.plot import plot_reliability
 
     if not data.is_dir():
         fail(f"no shared data folder at {data}: pass --data")
     result = evaluate(data, save=MODEL_PATH if save else None)
     path = plot_reliability(result, plot or get_settings().index_dir.parent / "resolution.png")
+    if both:
+        result["both_ways"] = both_ways(data, first=result)
     if as_json:
         typer.echo(json.dumps(result, indent=2))
         return
@@ -46,11 +52,22 @@ def _evaluate(data: Path, as_json: bool, save: bool, plot: Path | None) -> None:
                f"precision >= {result['target']}); figures on the test half:")  # fmt: skip
     for name, r in [*result["countries"].items(), ("all", result["test"])]:
         typer.echo(f"  {name:>3}: {r['queries']} names, {r['linkable']} in the register, "
-                   f"{r['merges']} merges, precision {r['precision']}, recall {r['recall']}")  # fmt: skip
+                   f"{r['merges']} merges, precision {r['precision']} {_interval(r['precision_95'])}, "
+                   f"recall {r['recall']} {_interval(r['recall_95'])}")  # fmt: skip
     typer.echo("  reliability (all): " + "; ".join(
         f"{b['band']}: {b['links']} links, precision {b['precision']}"
         for b in result["test"]["reliability"] if b["links"]))  # fmt: skip
+    if both:
+        _print_both_ways(result["both_ways"])
     typer.echo(f"plot: {path}" + (f"; model saved to {MODEL_PATH}" if save else ""))
+
+
+def _print_both_ways(result: dict[str, Any]) -> None:
+    typer.echo("both ways (fit on each half, read the other; chooses nothing):")
+    for name, r in result.items():
+        typer.echo(f"  {name:>3}: {r['linkable']} in the register, {r['merges']} merges, "
+                   f"precision {r['precision']} {_interval(r['precision_95'])}, "
+                   f"recall {r['recall']} {_interval(r['recall_95'])}")  # fmt: skip
 
 
 def _review(refuse: list[str], accept: list[str], ask: bool) -> None:
@@ -96,6 +113,10 @@ def resolve(
         typer.Option("--save", help="With --evaluate: write the fitted model into the package"),
     ] = False,
     plot: Annotated[Path | None, typer.Option(help="PNG of the reliability curve")] = None,
+    both_ways: Annotated[
+        bool,
+        typer.Option("--both-ways", help="With --evaluate: also fit on each half, read the other"),
+    ] = False,
     review: Annotated[
         bool, typer.Option("--review", help="List the merges nearest the threshold for a person")
     ] = False,
@@ -114,7 +135,7 @@ def resolve(
     """Merge organisations known only by name into the identified company they are."""
     try:
         if evaluate:
-            _evaluate(data, as_json, save, plot)
+            _evaluate(data, as_json, save, plot, both_ways)
             return
         settings = get_settings()
         migrate(settings.database_url)

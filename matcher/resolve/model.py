@@ -49,8 +49,20 @@ class LinkageModel:
         self.C_best = C_best
         self.folds = folds
 
-    def fit(self, X: np.ndarray, y: np.ndarray, groups: np.ndarray) -> LinkageModel:
-        """Fit the pair weights, the best-candidate weights and the calibration."""
+    def fit(self, X: np.ndarray, y: np.ndarray, groups: np.ndarray,
+            fold_groups: np.ndarray | None = None) -> LinkageModel:  # fmt: skip
+        """Fit the pair weights, the best-candidate weights and the calibration.
+
+        Args:
+            X: Comparison fields, one row per candidate pair.
+            y: Whether each pair is right.
+            groups: The query (name) of each pair: the best candidate is chosen per query.
+            fold_groups: What the held-out folds are split by (default ``groups``). Pass the
+                company: its other spellings are then never in the folds that score it, as
+                in the calibration/test split; otherwise the out-of-fold scores, and the
+                threshold chosen on them, are too sure.
+        """
+        folds_by = groups if fold_groups is None else fold_groups
         self.mean_ = X.mean(axis=0)
         self.scale_ = X.std(axis=0)
         self.scale_[self.scale_ == 0] = 1.0
@@ -59,12 +71,12 @@ class LinkageModel:
         self.coef_, self.intercept_ = pair.coef_.ravel(), float(pair.intercept_[0])
         self.best_coef_, self.best_intercept_ = self.coef_, self.intercept_
         oof = np.zeros(len(y))
-        for train, test in GroupKFold(n_splits=self.folds).split(Z, y, groups):
+        for train, test in GroupKFold(n_splits=self.folds).split(Z, y, folds_by):
             fold = LogisticRegression(C=self.C, max_iter=3000).fit(Z[train], y[train])
             oof[test] = fold.decision_function(Z[test])
         top = _top(groups, oof)
         label = y[top].astype(float)
-        best_oof = self._fit_best(np.c_[oof[top], Z[top]], label, groups[top]) if self.rescore \
+        best_oof = self._fit_best(np.c_[oof[top], Z[top]], label, folds_by[top]) if self.rescore \
             else oof[top]  # fmt: skip
         iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(best_oof, label)
         self.iso_x_, self.iso_y_ = iso.X_thresholds_, iso.y_thresholds_

@@ -28,10 +28,15 @@ def test_evaluate_prints_the_measurement_and_draws_the_curve(
 ) -> None:
     png = tmp_path / "curve.png"
     out = cli.invoke(app, ["resolve", "--evaluate", "--json", "--data", str(shared_data),
-                           "--plot", str(png)])  # fmt: skip
+                           "--plot", str(png), "--both-ways"])  # fmt: skip
     assert out.exit_code == 0, out.output
     result = json.loads(out.stdout)
     assert result["test"]["merges"] > 50 and result["test"]["reliability"]
+    # Both ways: every name is read once, by the model fitted on the other half.
+    both, fi = result["both_ways"], result["countries"]["FI"]
+    assert both["FI"]["linkable"] > fi["linkable"] and both["FI"]["merges"] > fi["merges"]
+    assert both["all"]["right"] == sum(both[c]["right"] for c in ("FI", "FR"))
+    assert both["all"]["thresholds"][0] == result["threshold"]
     assert png.read_bytes()[:4] == b"\x89PNG"
 
 

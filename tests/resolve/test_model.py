@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
+from sklearn.model_selection import GroupKFold
 
 from matcher.resolve.features import FEATURES
 from matcher.resolve.model import LinkageModel, load_models, save_models
@@ -69,3 +71,25 @@ def test_the_best_candidate_model_adds_up_field_by_field() -> None:
     assert abs(total - model.best_log_odds(X[:1])[0]) < 1e-2
     # The pair model still ranks the candidates; the best-candidate model scores the choice.
     assert np.allclose(model.decision_function(X), plain.decision_function(X))
+
+
+def test_held_out_folds_keep_a_company_together(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Two spellings of one company are two queries; scoring one with a fold model fitted on the
+    # other would make the out-of-fold scores, and the threshold chosen on them, too sure.
+    seen: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+
+    class Recording(GroupKFold):
+        def split(self, X, y=None, groups=None):  # type: ignore[no-untyped-def, override]
+            for train, test in super().split(X, y, groups):
+                seen.append((train, test, np.asarray(groups)))
+                yield train, test
+
+    monkeypatch.setattr("matcher.resolve.model.GroupKFold", Recording)
+    X, y, g = _pairs(np.random.default_rng(5), 400)
+    company = g // 2  # queries 0 and 1 are one company, 2 and 3 another...
+    LinkageModel().fit(X, y, g, fold_groups=company)
+    assert len(seen) == 10  # five folds of the pair model, five of the best-candidate model
+    assert np.array_equal(seen[0][2], company)  # the pair model's folds: by company
+    for train, test, groups in seen:
+        assert groups.max() == company.max()  # companies (0-199), not queries (0-399)
+        assert not set(groups[train]) & set(groups[test])
