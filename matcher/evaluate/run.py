@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,7 +15,7 @@ from threadpoolctl import threadpool_limits
 from ..embed import CachedEmbedder, EmbeddingCache, load_embedder
 from ..exceptions import InvalidInputError
 from ..index import load_index
-from ..index.build import MatchIndex
+from ..index.build import MatchIndex, with_vector_backend
 from ..innovation.supplier import SupplierPotential
 from ..innovation.table import build_potentials
 from ..rank.cpv_infer import CpvInferrer
@@ -129,6 +129,8 @@ def run_evaluation(
     split = make_split(settings, index, cut, test, include_undated, rolling)
     if opts.validation:
         split = validation_split(split)
+    if settings.vector_backend == "hnsw":  # VECTOR_BACKEND=hnsw: the ANN ranking against exact
+        split = replace(split, train=with_vector_backend(split.train, settings))
     embedder = _embedder(settings)
     trainer = Trainer(embedder)
     pots = potentials_as_of(settings, split) if opts.innovation_weight or opts.curve else {}

@@ -14,7 +14,7 @@ import joblib
 import numpy as np
 
 from ..embed import CachedEmbedder, Embedder, load_embedder
-from ..exceptions import IndexNotBuiltError
+from ..exceptions import IndexNotBuiltError, InvalidInputError
 from ..settings import Settings
 from ..store.db import session_scope
 from ..vocab import cpv_vocabulary
@@ -214,6 +214,16 @@ def index_before(index: MatchIndex, before: date, include_undated: bool = False)
         procurement_vectors=ExactIndex(vectors),
         lexical=LexicalIndex().fit([p.text for p in procs]),
     )
+
+
+def with_vector_backend(index: MatchIndex, settings: Settings) -> MatchIndex:
+    """``index`` with its contract vectors indexed by ``settings.vector_backend`` (``exact`` or
+    ``hnsw``, in process): the evaluation's training side is cut from the built index with exact
+    search, and this measures the ANN backend's ranking against it on the same split."""
+    if settings.vector_backend not in ("exact", "hnsw"):
+        raise InvalidInputError("the evaluation compares the in-process backends: exact or hnsw")
+    vectors = _matrix(index.procurement_vectors)
+    return replace(index, procurement_vectors=make_vector_index(settings, "procurements", vectors))
 
 
 def calibrate(

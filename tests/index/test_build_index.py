@@ -10,7 +10,9 @@ import numpy as np
 import pytest
 
 from matcher.embed import Embedder
+from matcher.exceptions import InvalidInputError
 from matcher.index import MatchIndex, build_index, load_index
+from matcher.index.build import with_vector_backend
 from matcher.index.builds import current_build
 from matcher.ingest import ingest_paths
 from matcher.rank import Need, RankingPipeline
@@ -150,3 +152,19 @@ def test_a_record_completed_by_a_later_file_is_derived_again(settings: Settings,
     full = build_index(settings.model_copy(update={"index_dir": tmp_path / "full"}), embedder,
                        full=True)  # fmt: skip
     _assert_same(after, full, embedder)
+
+
+def test_with_vector_backend_reindexes_contracts_for_the_ann_evaluation(
+    demo_index: MatchIndex,
+) -> None:
+    hnsw = with_vector_backend(demo_index, Settings(vector_backend="hnsw"))
+    assert type(hnsw.procurement_vectors).__name__ == "HnswIndex"
+    assert hnsw.corpus is demo_index.corpus and len(hnsw.procurement_vectors) == len(
+        demo_index.procurement_vectors)
+    rows = np.arange(0, len(demo_index.procurement_vectors), 997, dtype=np.int64)
+    for v in demo_index.procurement_vectors.vectors_for(rows):
+        # Similarities, not ids: repeated titles tie, and either copy is a right answer.
+        exact = demo_index.procurement_vectors.search(v, 10)[1]
+        np.testing.assert_allclose(hnsw.procurement_vectors.search(v, 10)[1], exact, atol=1e-4)
+    with pytest.raises(InvalidInputError):
+        with_vector_backend(demo_index, Settings(vector_backend="pgvector"))
