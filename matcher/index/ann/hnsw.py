@@ -20,6 +20,7 @@ __all__ = ["HnswIndex"]
 
 _GRAPH = "graph.hnsw"
 _IDS = "ids.npy"
+_VECTORS = "vectors.npy"
 
 
 class HnswIndex:
@@ -41,9 +42,26 @@ class HnswIndex:
                                ef_construction=self.params.ef_construction)  # fmt: skip
         # Which ids are live: hnswlib keeps a removed vector (marked deleted) in the graph.
         self._alive = np.zeros(0, bool)
+        # Row ``i`` is the vector of id ``i`` (stale where ``_alive[i]`` is False).
+        self._vectors = np.zeros((0, self._dim), np.float32)
+        self._n = 0
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # An index pickled before the matrix existed: read its live vectors out of the graph once.
+        self.__dict__.update(state)
+        if "_vectors" not in state:
+            self._vectors = self._from_graph()
+        self._n = int(self._alive.sum())
+
+    def _from_graph(self) -> np.ndarray:
+        out = np.zeros((len(self._alive), self._dim), np.float32)
+        live = np.flatnonzero(self._alive)
+        if len(live):
+            out[live] = self._index.get_items(live, return_type="numpy")
+        return out
 
     def __len__(self) -> int:
-        return int(self._alive.sum())
+        return self._n
 
     @property
     def dim(self) -> int:
@@ -81,7 +99,7 @@ class HnswIndex:
             return np.zeros((0, self._dim), np.float32)
         if not self._has(ids).all():
             raise KeyError(f"ids not in the index: {ids[~self._has(ids)][:5].tolist()}")
-        return np.asarray(self._index.get_items(ids, return_type="numpy"), np.float32)
+        return np.asarray(self._vectors[ids], np.float32)
 
     def scores_for(self, query: np.ndarray, ids: np.ndarray) -> np.ndarray:
         """Inner product of ``query`` with the vectors of ``ids`` only (exact)."""
@@ -101,9 +119,15 @@ class HnswIndex:
         # hnswlib replaces the vector of a label it has, and revives a label marked deleted.
         self._index.add_items(vectors, ids)
         if ids.max() >= len(self._alive):
-            self._alive = np.concatenate([self._alive,
-                                          np.zeros(int(ids.max()) + 1 - len(self._alive), bool)])
+            grow = int(ids.max()) + 1 - len(self._alive)
+            self._alive = np.concatenate([self._alive, np.zeros(grow, bool)])
+            self._vectors = np.concatenate([self._vectors, np.zeros((grow, self._dim), np.float32)])
+        elif not self._vectors.flags.writeable:  # memory-mapped read-only: copy before writing
+            self._vectors = np.array(self._vectors)
+        # The last vector given for an id wins, as in hnswlib.
+        self._vectors[ids] = vectors
         self._alive[ids] = True
+        self._n = int(self._alive.sum())
 
     def remove(self, ids: np.ndarray) -> None:
         """Drop ``ids`` (absent ones are ignored)."""
@@ -111,6 +135,7 @@ class HnswIndex:
         for i in ids[self._has(ids)]:
             self._index.mark_deleted(int(i))
         self._alive[ids[self._has(ids)]] = False
+        self._n = int(self._alive.sum())
 
     def save(self, folder: Path) -> None:
         """Write the graph (with its vectors) and the live ids under ``folder``."""
@@ -119,10 +144,11 @@ class HnswIndex:
         self._index.save_index(str(tmp))
         tmp.replace(folder / _GRAPH)
         np.save(folder / _IDS, np.flatnonzero(self._alive))
+        np.save(folder / _VECTORS, np.asarray(self._vectors, np.float32))
 
     @classmethod
     def load(cls, folder: Path) -> HnswIndex:
-        """Read what :meth:`save` wrote."""
+        """Read what :meth:`save` wrote (the vector matrix memory-mapped read-only)."""
         meta: dict[str, Any] = read_meta(folder)
         params = HnswParams(m=meta["m"], ef_construction=meta["ef_construction"],
                             ef_search=meta["ef_search"])  # fmt: skip
@@ -132,4 +158,9 @@ class HnswIndex:
         live = np.load(folder / _IDS)
         out._alive = np.zeros(int(live.max()) + 1 if len(live) else 0, bool)
         out._alive[live] = True
+        out._n = len(live)
+        matrix = folder / _VECTORS
+        # A folder saved before the matrix existed: read the vectors out of the graph once.
+        out._vectors = np.load(matrix, mmap_mode="r")[: len(out._alive)] if matrix.is_file() \
+            else out._from_graph()  # fmt: skip
         return out

@@ -51,6 +51,13 @@ def _in_order(ids: np.ndarray, got: dict[int, Any]) -> list[Any]:
     return [got[int(i)] for i in ids.tolist()]
 
 
+def _rows(vectors: np.ndarray, n: int, dim: int = -1) -> np.ndarray:
+    """``vectors`` as ``n`` float32 rows: ``(0, dim)`` when there are none (numpy cannot infer
+    the width of an empty array; a corpus without supplier profiles has no profile vectors)."""
+    vectors = np.asarray(vectors, dtype=np.float32)
+    return vectors if vectors.ndim == 2 and len(vectors) == n else vectors.reshape(n, dim)
+
+
 def _table_sql(name: str, dim: int) -> str:
     return (f"CREATE TABLE IF NOT EXISTS {name} "
             f"(id bigint PRIMARY KEY, embedding vector({int(dim)}) NOT NULL)")  # fmt: skip
@@ -128,7 +135,7 @@ class PgVectorIndex:
         indexed table); servers searching the old table meanwhile see it until the switch,
         which happens in one transaction.
         """
-        vectors = np.asarray(vectors, dtype=np.float32).reshape(len(ids), -1)
+        vectors = _rows(vectors, len(ids))
         new = cls(url, f"{name}_new"[:63], vectors.shape[1], params, create=False)
         conn = new._connection()
         with conn.cursor() as cur:
@@ -211,7 +218,7 @@ class PgVectorIndex:
     def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
         """Insert ``vectors`` under ``ids`` (an id present is replaced), by ``COPY``."""
         ids = as_ids(ids)
-        vectors = np.asarray(vectors, dtype=np.float32).reshape(len(ids), -1)
+        vectors = _rows(vectors, len(ids), self._dim)
         conn = self._connection()
         with conn.transaction():
             with conn.cursor() as cur:

@@ -59,3 +59,38 @@ def test_save_load_and_pickle(index: HnswIndex, data: tuple[np.ndarray, np.ndarr
     assert len(back) == 3001 and back.search(m[1], 1)[0].tolist() in ([11], [1])
     again = pickle.loads(pickle.dumps(index))
     assert again.search(q[1], 5)[0].tolist() == index.search(q[1], 5)[0].tolist()
+
+
+def test_vectors_come_from_the_matrix_exactly(index: HnswIndex,
+                                              data: tuple[np.ndarray, np.ndarray]) -> None:  # fmt: skip
+    m, q = data
+    ids = np.array([2999, 0, 17, 17])
+    assert np.array_equal(index.vectors_for(ids), m[ids])  # bit for bit, what was added
+    assert np.array_equal(index.scores_for(q[0], ids), m[ids] @ q[0])
+    index.add(np.array([17]), m[:1])
+    assert np.array_equal(index.vectors_for(np.array([17])), m[:1])
+
+
+def test_saved_matrix_is_mapped_and_written_on_copy(index: HnswIndex, data: tuple[np.ndarray, np.ndarray],
+                                                    tmp_path: Path) -> None:  # fmt: skip
+    m, _ = data
+    index.save(tmp_path)
+    back = HnswIndex.load(tmp_path)
+    assert isinstance(back._vectors, np.memmap) and not back._vectors.flags.writeable
+    back.add(np.array([5]), m[6:7])  # a mapped matrix is copied before it is written
+    assert np.array_equal(back.vectors_for(np.array([5, 6])), m[[6, 6]])
+    assert np.array_equal(np.load(tmp_path / "vectors.npy")[5], m[5])  # the file is untouched
+
+
+def test_index_pickled_before_the_matrix_reads_the_graph(index: HnswIndex,
+                                                         data: tuple[np.ndarray, np.ndarray]) -> None:  # fmt: skip
+    m, q = data
+    index.remove(np.array([4]))
+    old = pickle.dumps(index)
+    state = pickle.loads(old).__dict__
+    del state["_vectors"], state["_n"]
+    legacy = HnswIndex.__new__(HnswIndex)
+    legacy.__setstate__(state)
+    assert len(legacy) == 2999
+    assert np.array_equal(legacy.vectors_for(np.array([3, 5])), m[[3, 5]])
+    assert legacy.search(q[0], 5)[0].tolist() == index.search(q[0], 5)[0].tolist()

@@ -57,3 +57,15 @@ def test_recall_against_exact_and_reload(
     again = PgVectorIndex.load(tmp_path, pg_index.url)
     assert again.params == pg_index.params and len(again) == 2000
     assert again.search(q[0], 3)[0].tolist() == pg_index.search(q[0], 3)[0].tolist()
+
+
+def test_build_with_no_vectors(pgvector_url: str) -> None:
+    # A corpus without supplier profiles builds an empty profile table, searched as empty.
+    index = PgVectorIndex.build(pgvector_url, "t_empty_build", np.zeros(0, np.int64),
+                                np.zeros((0, 32), np.float32))  # fmt: skip
+    try:
+        assert index.dim == 32 and len(index) == 0
+        assert index.search(np.ones(32, np.float32), 5)[0].tolist() == []
+        index.add(np.zeros(0, np.int64), np.zeros((0, 32), np.float32))
+    finally:
+        index.drop()
