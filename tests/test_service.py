@@ -54,3 +54,14 @@ def test_a_finnish_need_finds_a_profile_only_finnish_firm(matchers: dict[str, Ma
     profile_only = [r for r in response.results if r.n_awards == 0 and r.country == "FI"]
     assert profile_only, [r.name for r in response.results]
     assert profile_only[0].profile and "nearest_profiles" in profile_only[0].found_by
+
+
+def test_query_threads_follow_the_matches_in_flight() -> None:
+    auto = Matcher(Settings())
+    auto._in_flight = 1  # this request alone: OpenMP's default, every core
+    assert auto._query_threads() == 0
+    auto._in_flight = 3  # others are ranking beside it: one thread, no spinning second one
+    assert auto._query_threads() == 1
+    fixed = Matcher(Settings(embed_query_threads=2))
+    fixed._in_flight = 3
+    assert fixed._query_threads() == 2

