@@ -79,6 +79,11 @@ class _Loaded:
             self._outs[supplier_id] = SupplierInnovationOut.of(p) if p else None
         return self._outs[supplier_id]
 
+    def potential_score(self, supplier_id: int) -> float | None:
+        """The supplier's innovation potential score in this build (None if it has none)."""
+        p = self.potentials.get(supplier_id)
+        return p.score if p else None
+
 
 #: Potentials' response shapes a build keeps.
 _MAX_OUTS = 4096
@@ -147,6 +152,11 @@ class Matcher:
         Raises:
             IndexNotBuiltError: if ``innomatch build`` has not run.
         """
+        return self._current().pipeline
+
+    def _current(self) -> _Loaded:
+        """The live build as served (see :meth:`pipeline`): a request holds this one object
+        from start to end, so its ranking, potentials and results all read the same build."""
         loaded = self._loaded
         if loaded is None:
             with self._load_lock:
@@ -155,7 +165,7 @@ class Matcher:
                 loaded = self._loaded
         else:
             self._watch(loaded.build)
-        return loaded.pipeline
+        return loaded
 
     def _load(self) -> _Loaded:
         # Matching does small matrix-vector products; multi-threaded BLAS only fights the
@@ -205,10 +215,6 @@ class Matcher:
         self.pipeline()
         return self._loaded.potentials.get(supplier_id) if self._loaded else None
 
-    def _potential_score(self, supplier_id: int) -> float | None:
-        p = self.potential(supplier_id)
-        return p.score if p else None
-
     def warm_up(self) -> None:
         """Load the index, the pipeline, the query model and the innovation potentials now, by
         answering one need: the first request (a need page ranks, explains and reads potentials)
@@ -249,23 +255,25 @@ class Matcher:
 
     def _match(self, request: MatchRequest) -> MatchResponse:
         start = time.perf_counter()
-        pipe = self.pipeline()
+        loaded = self._current()
+        pipe = loaded.pipeline
         need = need_of(request)
         vector = self.embed_query(need_text(request.text, request.cpv, cpv_vocabulary()))
-        ranking = pipe.rank(need, vector, request.k, self._potential_score,
+        ranking = pipe.rank(need, vector, request.k, loaded.potential_score,
                             request.innovation_weight)  # fmt: skip
-        results = [self._result(pipe, rank, r)
+        results = [self._result(loaded, rank, r)
                    for rank, r in enumerate(ranking.results, start=1)]  # fmt: skip
         ctx = ranking.ctx
         return MatchResponse(
             query_cpv=ctx.cpv, cpv_inferred=ctx.cpv_inferred, results=results,
             model=pipe.index_.model_name, index_built_at=pipe.index_.built_at,
             took_ms=round((time.perf_counter() - start) * 1000, 2),
-            innovation_weight=request.innovation_weight, need_innovation=self._need(pipe, ranking),
+            innovation_weight=request.innovation_weight, need_innovation=self._need(loaded, ranking),
             ranker=ranking.scorer,
         )  # fmt: skip
 
-    def _result(self, pipe: RankingPipeline, rank: int, r: Ranked) -> SupplierMatch:
+    def _result(self, loaded: _Loaded, rank: int, r: Ranked) -> SupplierMatch:
+        pipe = loaded.pipeline
         s = pipe.history_.supplier_[r.supplier_id]
         procs = pipe.index_.corpus.procurements
         evidence = [
@@ -279,8 +287,7 @@ class Matcher:
                           contribution=round(c.contribution, 6), explanation=c.sentence,
                           explanation_code=MessageOut.of(c.sentence))
                    for c in r.contributions]  # fmt: skip
-        loaded = self._loaded
-        innovation = loaded.potential_out(r.supplier_id) if loaded else None
+        innovation = loaded.potential_out(r.supplier_id)
         return SupplierMatch(
             rank=rank, supplier_id=s.id, name=s.name, country=s.country,
             identifiers=[f"{a}:{b}" for a, b in s.identifiers], score=round(r.score, 6),
@@ -312,11 +319,12 @@ class Matcher:
         ranked = pipe.cpv_.predict(self.embed_query(text), None, n, text=text)  # type: ignore[attr-defined]
         return [(code, round(share, 3)) for code, share in ranked]
 
-    def _need(self, pipe: RankingPipeline, ranking: Ranking) -> NeedInnovationOut:
+    def _need(self, loaded: _Loaded, ranking: Ranking) -> NeedInnovationOut:
+        pipe = loaded.pipeline
         similar, best = self._similar(pipe, ranking.ctx.vector, ranking.ctx.contracts)
         won_similar = {h.supplier_id for h in ranking.ctx.hits.get("similar_contracts", [])}
         sup = pipe.history_.supplier_
-        candidates = [(sup[s].name, s in won_similar, self.potential(s)) for s in ranking.pool]
+        candidates = [(sup[s].name, s in won_similar, loaded.potentials.get(s)) for s in ranking.pool]
         return NeedInnovationOut.of(need_potential(ranking.ctx.need.text, similar, best, candidates))
 
 

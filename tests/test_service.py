@@ -3,6 +3,8 @@ without it: the order served is the order explained."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from matcher.embed import Embedder
@@ -65,3 +67,28 @@ def test_query_threads_follow_the_matches_in_flight() -> None:
     fixed = Matcher(Settings(embed_query_threads=2))
     fixed._in_flight = 3
     assert fixed._query_threads() == 2
+
+
+def test_a_match_reads_one_build_from_start_to_end(
+    demo_settings: Settings, demo_index: MatchIndex, embedder: Embedder,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    matcher = Matcher(demo_settings, embedder=embedder)
+    matcher.pipeline()
+    first = matcher._loaded
+    assert first is not None
+    # A newer build, published while this request ranks, holding no innovation potentials.
+    newer = dataclasses.replace(first, potentials={}, _outs={})
+    rank = first.pipeline.rank
+
+    def rank_then_switch(*args: object, **kwargs: object) -> object:
+        ranked = rank(*args, **kwargs)  # type: ignore[arg-type]
+        matcher._loaded = newer  # the background reload finishes mid-request
+        return ranked
+
+    monkeypatch.setattr(first.pipeline, "rank", rank_then_switch)
+    response = matcher.match(MatchRequest(text="koulun siivouspalvelut", k=10))
+    served = [r.innovation for r in response.results]
+    assert served == [first.potential_out(r.supplier_id) for r in response.results]
+    assert any(p is not None for p in served), "the first build's potentials, not the newer's"
+    assert matcher.pipeline() is newer.pipeline  # the next request is on the newer build

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 
 from .ann.base import top_k
 
@@ -37,6 +38,36 @@ def _heads(by_term: sparse.csr_matrix, cap: int) -> sparse.csr_matrix:
     rows = np.repeat(np.arange(by_term.shape[0]), lengths)[keep]
     return sparse.csr_matrix((by_term.data[keep], (rows, by_term.indices[keep])),
                              shape=by_term.shape)  # fmt: skip
+
+
+def _tfidf_one(vectorizer: TfidfVectorizer, text: str) -> sparse.csr_matrix:
+    """``vectorizer.transform([text])`` for one text, the same numbers in the same order.
+
+    scikit-learn's transform validates its input and parameters on every call: 1.5 ms per
+    query on the demo, against 0.06 ms for the n-grams themselves, twice per request (contracts
+    and supplier names). This counts the n-grams, applies sublinear tf and idf, and normalises
+    with scikit-learn's own row routine, as its transform does for these settings
+    (tested equal, bit for bit); other settings go through the transform.
+    """
+    if not (vectorizer.sublinear_tf and vectorizer.use_idf and vectorizer.norm == "l2"):
+        return sparse.csr_matrix(vectorizer.transform([text]))
+    vocabulary = vectorizer.vocabulary_
+    counts: dict[int, int] = {}
+    for gram in vectorizer.build_analyzer()(text):
+        j = vocabulary.get(gram)
+        if j is not None:
+            counts[j] = counts.get(j, 0) + 1
+    indices = np.fromiter(counts, np.int32, len(counts))
+    order = np.argsort(indices)
+    indices = indices[order]
+    data = np.fromiter(counts.values(), np.intc, len(counts))[order].astype(vectorizer.dtype)
+    np.log(data, data)
+    data += 1.0
+    data *= vectorizer.idf_[indices]
+    q = sparse.csr_matrix((data, indices, np.array([0, len(indices)], np.int32)),
+                          shape=(1, len(vocabulary)))  # fmt: skip
+    inplace_csr_row_normalize_l2(q)
+    return q
 
 
 class LexicalIndex:
@@ -98,7 +129,7 @@ class LexicalIndex:
         pass to :meth:`search_query` and :meth:`scores_for` without transforming it twice."""
         if self.by_term_ is None:
             return None
-        q = self.vectorizer_.transform([text])
+        q = _tfidf_one(self.vectorizer_, text)
         return q if q.nnz else None
 
     def search_query(

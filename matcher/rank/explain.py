@@ -85,10 +85,9 @@ class Explainer:
     def _fact(self, builder: FeatureBuilder, ctx: NeedContext, s: int, name: str) -> Msg | None:
         h, procs = builder.history_, builder.index_.corpus.procurements
         if name in ("similar_contracts", "lexical"):
-            rows = ctx.contracts[0] if name == "similar_contracts" else ctx.wording[0]
-            n = sum(1 for r in rows if s in procs[int(r)].winners)
-            return Msg("won_nearest", f"won {n} of the {len(rows)} nearest past contracts", n=n,
-                       of=len(rows))  # fmt: skip
+            which = "contracts" if name == "similar_contracts" else "wording"
+            n, of = ctx.won_nearest(which, lambda r: procs[r].winners, s)
+            return Msg("won_nearest", f"won {n} of the {of} nearest past contracts", n=n, of=of)
         if name == "cpv":
             level, codes = builder.cpv_match(ctx, s)
             inferred = " (codes inferred from the text)" if ctx.cpv_inferred else ""
@@ -111,7 +110,7 @@ class Explainer:
         won = builder.history_.won_rows(s)
         if not len(won):
             return [], []
-        sims = builder.index_.procurement_vectors.scores_for(ctx.vector, won)
+        sims = ctx.contract_scores(builder.index_.procurement_vectors, won)
         procs = builder.index_.corpus.procurements
         rows: list[int] = []
         out_sims: list[float] = []

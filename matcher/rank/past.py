@@ -44,7 +44,7 @@ def award_columns(b: FeatureBuilder, ctx: NeedContext,
     starts = np.concatenate([[0], np.cumsum(lens)[:-1]])
     rows = np.concatenate(won)
     seg = np.repeat(np.arange(len(keep)), lens)
-    sims = idx.procurement_vectors.scores_for(ctx.vector, rows).astype(np.float64)
+    sims = ctx.contract_scores(idx.procurement_vectors, rows).astype(np.float64)
     lex = idx.lexical.scores_for(ctx.lexical_query, rows).astype(np.float64)
     region = b.regions_.get(need.region or "", -2)
     region_n = np.add.reduceat((b.row_region_[rows] == region).astype(np.int64), starts)

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from matcher.index.lexical import LexicalIndex
+from matcher.index.lexical import LexicalIndex, _tfidf_one
 
 _SYLLABLES = ["sii", "vous", "pal", "ve", "lu", "kou", "tie", "ur", "ak", "ka", "pääl", "lys",
               "net", "toy", "age", "éco", "les", "tra", "vaux", "voi", "rie", "säh", "kö",
@@ -73,3 +75,31 @@ def test_an_index_pickled_before_the_heads_still_searches() -> None:
     back = LexicalIndex.__new__(LexicalIndex)
     back.__setstate__(old)
     assert back.search_query(q, 5)[0].tolist() == expected
+
+
+_FITTED = LexicalIndex().fit(
+    ["Koulun siivouspalvelut", "Nettoyage des locaux scolaires", "Städning av skolor",
+     "Ikkunoiden pesu ja siivous", "Travaux de voirie et réseaux", "Lumityöt ja hiekoitus"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=80)
+       | st.sampled_from(["siivous", "nettoyage école", "Städning", "ÄÖÅ é ç", " ja "]))  # fmt: skip
+def test_one_query_equals_scikit_learns_transform_bit_for_bit(text: str) -> None:
+    # The request path's own TF-IDF of one text must be the vectorizer's, down to the last
+    # bit and in the same order, or rankings and their ties would drift.
+    ours = _tfidf_one(_FITTED.vectorizer_, text)
+    theirs = _FITTED.vectorizer_.transform([text])
+    assert ours.shape == theirs.shape
+    assert ours.data.dtype == theirs.data.dtype
+    assert np.array_equal(ours.indices, theirs.indices)
+    assert np.array_equal(ours.indptr, theirs.indptr)
+    assert np.array_equal(ours.data, theirs.data)
+
+
+def test_other_vectorizer_settings_go_through_scikit_learn() -> None:
+    index = LexicalIndex().fit(["alpha beta", "beta gamma"])
+    index.vectorizer_.sublinear_tf = False  # not what fit makes: the general transform answers
+    q = _tfidf_one(index.vectorizer_, "beta beta alpha")
+    assert np.array_equal(q.toarray(), index.vectorizer_.transform(["beta beta alpha"]).toarray())

@@ -93,3 +93,26 @@ def test_retrievers_ask_for_the_top_k_only(pipeline: RankingPipeline, rank: Rank
     assert len(ctx.wording[0]) <= pipeline.n_neighbours
     assert len(ctx.profiles[0]) <= pipeline.n_profiles
     assert len(pipeline.candidates(ctx)) <= pipeline.max_candidates
+
+
+def test_each_won_contract_is_scored_once_per_request(pipeline: RankingPipeline, rank: Rank,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    # The award features score every candidate's won contracts together; the evidence of the
+    # results reads those scores back (on pgvector each scores_for is a round trip).
+    vectors = pipeline.index_.procurement_vectors
+    asked: list[list[int]] = []
+    real = vectors.scores_for
+
+    def counting(query: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        asked.append(np.asarray(ids).tolist())
+        return real(query, ids)
+
+    monkeypatch.setattr(vectors, "scores_for", counting)
+    ranking = rank("koulun siivouspalvelut", k=10)
+    assert ranking.results and any(r.evidence_rows for r in ranking.results)
+    assert len(asked) == 1, "one call: the award features'; the evidence reads its scores"
+    assert {row for r in ranking.results for row in r.evidence_rows} <= set(asked[0])
+    ctx = ranking.ctx
+    for r in ranking.results:
+        want = real(ctx.vector, np.asarray(r.evidence_rows, np.int64)).tolist()
+        assert r.evidence_sims == pytest.approx(want, abs=1e-6)
