@@ -235,6 +235,10 @@ class _Rows(Sequence[D], Generic[D]):
     def __len__(self) -> int:
         return self.columns.n
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The row class is made per instance (not importable): pickle the columns alone.
+        return type(self), (self.columns,)
+
     @overload
     def __getitem__(self, i: int) -> D: ...
     @overload

@@ -78,6 +78,9 @@ def test_columns_read_back_every_field(tmp_path: Path, mmap: bool) -> None:
     assert rows == procs and rows != procs[:2] and rows != [*procs[:2], replace(procs[2], id=1)]
     with pytest.raises(IndexError):
         rows[3]
+    # Picklable as a whole too (the row class is made per set of columns).
+    assert pickle.loads(pickle.dumps(rows)) == procs
+    assert pickle.loads(pickle.dumps(sup_rows)) == sups
 
 
 def test_empty_corpus_round_trips(tmp_path: Path) -> None:
