@@ -20,6 +20,7 @@ from ..store.db import session_scope
 from ..vocab import cpv_vocabulary
 from .builds import INDEX_FILE, current_build, new_build_dir, publish
 from .cluster import CacheFront, RemoteEmbedder
+from .columns import load_columns, save_columns
 from .corpus import Corpus, load_corpus
 from .incremental import Coverage, coverage_now, derivation_key, reuse_vectors
 from .lexical import LexicalIndex
@@ -27,6 +28,8 @@ from .vectors import ExactIndex, VectorIndex, make_vector_index
 
 log = logging.getLogger(__name__)
 _MANIFEST = "manifest.json"
+#: The corpus's columns in a build folder (the pickled index holds the rest).
+CORPUS_DIR = "corpus"
 
 #: Called as ``progress(stage, total)`` to get a per-stage ``advance(n)`` callback.
 ProgressFactory = Callable[[str, int], Callable[[int], None]]
@@ -264,8 +267,15 @@ def dump_atomic(obj: object, path: Path) -> None:
 
 def save_index(index: MatchIndex, folder: Path) -> None:
     """Write the index and its manifest into a build folder (atomically: a reader never sees half
-    a file). Not live until :func:`~matcher.index.builds.publish` points ``current`` at it."""
-    dump_atomic(index, folder / INDEX_FILE)
+    a file). Not live until :func:`~matcher.index.builds.publish` points ``current`` at it.
+
+    The corpus's procurements and suppliers go to ``corpus/`` as columns (memory-mapped on load,
+    see :mod:`~matcher.index.columns`); the pickle keeps the rest, with its purchase history.
+    """
+    corpus = index.corpus
+    save_columns(corpus.procurements, corpus.suppliers, folder / CORPUS_DIR)
+    rest = Corpus([], [], corpus.purchases_by_buyer, corpus.purchase_accounts)
+    dump_atomic(replace(index, corpus=rest), folder / INDEX_FILE)
     _write_manifest(index, folder)
 
 
@@ -284,12 +294,34 @@ def load_index(folder: Path, mmap: bool = False) -> MatchIndex:
 
     With ``mmap`` its arrays (vectors, lexical matrices) are memory-mapped read-only from the
     file instead of copied into memory: server workers on one machine then share those pages.
+    The corpus's columns are memory-mapped either way (they are read-only, and a build that
+    reads them whole, an incremental one, reads each row once). An index pickled whole by an
+    older version loads as it was saved.
 
     Raises:
-        IndexNotBuiltError: if there is none yet.
+        IndexNotBuiltError: if there is none yet, or its corpus is missing or in a layout this
+            version does not read (then ``innomatch build --full`` makes a new one).
     """
     build = current_build(folder)
     if build is None:
         raise IndexNotBuiltError(f"no index at {folder}: run `innomatch build` first")
     index: MatchIndex = joblib.load(build / INDEX_FILE, mmap_mode="r" if mmap else None)
+    columns = build / CORPUS_DIR
+    if columns.is_dir():
+        try:
+            procs, suppliers = load_columns(columns)
+        except (OSError, ValueError, KeyError) as exc:
+            raise IndexNotBuiltError(f"the corpus of {build} cannot be read ({exc}): run "
+                                     "`innomatch build --full`") from exc  # fmt: skip
+        index.corpus = replace(index.corpus, procurements=procs, suppliers=suppliers)
+    elif not index.corpus.procurements and _manifest_count(build):
+        raise IndexNotBuiltError(f"the corpus of {build} is missing: run `innomatch build --full`")
     return index
+
+
+def _manifest_count(build: Path) -> int:
+    """Procurements the build's manifest says it holds (0 if it has no manifest)."""
+    path = build / _MANIFEST
+    if not path.is_file():
+        return 0
+    return int(json.loads(path.read_text(encoding="utf-8")).get("procurements") or 0)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
@@ -50,10 +51,11 @@ class SupplierDoc:
 
 @dataclass
 class Corpus:
-    """All procurements and suppliers, in index order."""
+    """All procurements and suppliers, in index order (lists when built, read-only sequences
+    over memory-mapped columns when loaded: :mod:`~matcher.index.columns`)."""
 
-    procurements: list[ProcurementDoc]
-    suppliers: list[SupplierDoc]
+    procurements: Sequence[ProcurementDoc]
+    suppliers: Sequence[SupplierDoc]
     #: Buyer id -> ids of suppliers it bought from, per purchase invoices (not tenders).
     purchases_by_buyer: dict[int, set[int]] = field(default_factory=dict)
     #: Purchase account name (what was bought) -> supplier id -> invoices under it.
@@ -160,6 +162,13 @@ def _documents(session: Session, vocab: CpvVocabulary, max_words: int,
     return docs
 
 
+def _relinked(doc: ProcurementDoc, **links: Any) -> ProcurementDoc:
+    """A new document with ``doc``'s own fields and the given links (``dataclasses.replace``
+    would not do: a reused document may be a read-only row of the last build's columns)."""
+    own = {f.name: getattr(doc, f.name) for f in fields(ProcurementDoc)}
+    return ProcurementDoc(**(own | links))
+
+
 def _load_awards(session: Session) -> tuple[dict[int, list[int]], dict[int, int]]:
     """Procurement -> winners (in award order, once each), and -> most tenders received."""
     winners: dict[int, list[int]] = defaultdict(list)
@@ -195,8 +204,9 @@ def load_corpus(session: Session, vocab: CpvVocabulary, max_words: int = 96,
         select(Procurement.id, Procurement.buyer_id).order_by(Procurement.id)
     ):
         buyer = orgs.get(buyer_id) if buyer_id else None
-        procs.append(replace(docs[pid], buyer_id=buyer_id, buyer_name=buyer.name if buyer else None,
-                             winners=winners.get(pid, []), n_tenders=tenders.get(pid)))  # fmt: skip
+        procs.append(_relinked(docs[pid], buyer_id=buyer_id,
+                               buyer_name=buyer.name if buyer else None,
+                               winners=winners.get(pid, []), n_tenders=tenders.get(pid)))  # fmt: skip
     bought, accounts = _load_purchases(session)
     # Suppliers: every firm that won, has a profile, or is paid per purchase invoices.
     known = {sid for ws in winners.values() for sid in ws} | {
