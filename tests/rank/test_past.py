@@ -4,7 +4,7 @@ a time from the supplier history."""
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import timedelta
 
 import numpy as np
 import pytest
@@ -22,8 +22,10 @@ def _a_need(index: MatchIndex) -> tuple[Need, np.ndarray]:
     row = next(r for r in range(len(procs) - 1, -1, -1)
                if procs[r].cpv and procs[r].buyer_id and procs[r].region and procs[r].date)  # fmt: skip
     p = procs[row]
+    # Dated after every contract of the index, as an evaluation query is after its training side.
+    latest = max(q.date for q in procs if q.date)
     need = Need(text=p.title, cpv=p.cpv[:1], buyer_id=p.buyer_id, region=p.region,
-                date=date(p.date.year + 1, 1, 1))  # fmt: skip
+                date=latest + timedelta(days=30))  # fmt: skip
     return need, index.procurement_vectors.vectors_for(np.array([row]))[0]
 
 
