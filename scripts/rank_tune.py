@@ -7,6 +7,7 @@ training period's last 20%, its models trained before it), never the test split.
 
     python scripts/rank_tune.py                      # the default grid
     python scripts/rank_tune.py --grid '[{"num_leaves": 15}]' --windows 8 --start-share 0.2
+    python scripts/rank_tune.py --grid '[{}, {"add": ["region_div"]}, {"drop": ["name_sim"]}]'
 """
 
 from __future__ import annotations
@@ -41,7 +42,15 @@ DEFAULT_GRID: list[dict[str, Any]] = [
     {"objective": "rank_xendcg"}, {"reg_lambda": 10.0}, {"colsample_bytree": 0.7},
     {"subsample": 0.7, "subsample_freq": 1},
 ]  # fmt: skip
-_COLS = [list(FEATURES).index(f) for f in DEFAULT_FEATURES]
+
+
+def _columns(setting: dict[str, Any]) -> tuple[list[int], dict[str, Any]]:
+    """The feature columns a setting reads (``DEFAULT_FEATURES`` with its ``add`` and ``drop``
+    lists applied) and its LightGBM parameters."""
+    params = dict(setting)
+    names = [f for f in DEFAULT_FEATURES if f not in params.pop("drop", [])]
+    names += [f for f in params.pop("add", []) if f not in names]
+    return [list(FEATURES).index(f) for f in names], params
 
 
 def _training(split: Any, embedder: Any, windows: int, start: float) -> tuple[Any, ...]:
@@ -52,7 +61,7 @@ def _training(split: Any, embedder: Any, windows: int, start: float) -> tuple[An
         return embedder.embed_queries([need_text(t, c, vocab) for t, c in zip(texts, cpvs, strict=True)])
 
     cut = rolling_windows(split.train, embed, n_windows=windows, start_share=start)
-    return LearnedRanker().training_examples(cut)
+    return LearnedRanker(features=list(FEATURES)).training_examples(cut)
 
 
 def _validation(split: Any, embedder: Any) -> list[tuple[list[int], np.ndarray, set[int], list[int]]]:
@@ -61,17 +70,17 @@ def _validation(split: Any, embedder: Any) -> list[tuple[list[int], np.ndarray, 
     for q, v in zip(split.queries, query_vectors(split, embedder), strict=True):
         ctx = pipe.context(q, v)
         cands = pipe.candidates(ctx)
-        X = np.ascontiguousarray(pipe.builder_.transform(ctx, cands)[:, _COLS], dtype=np.float64)
+        X = np.ascontiguousarray(pipe.builder_.transform(ctx, cands), dtype=np.float64)
         out.append((cands, X, q.truth, [pipe.history_.n_awards(c) for c in cands]))
     return out
 
 
-def _metrics(booster: Any, queries: list[Any]) -> dict[str, float]:
+def _metrics(booster: Any, queries: list[Any], cols: list[int]) -> dict[str, float]:
     hits = rr = 0.0
     for cands, X, truth, n_awards in queries:
         if not cands:
             continue
-        s = booster.predict(X, num_threads=1)
+        s = booster.predict(np.ascontiguousarray(X[:, cols]), num_threads=1)
         order = sorted(range(len(cands)), key=lambda i: (-s[i], -n_awards[i], cands[i]))[:10]
         first = next((r for r, i in enumerate(order, 1) if cands[i] in truth), None)
         hits, rr = hits + (first is not None), rr + (1 / first if first else 0.0)
@@ -94,8 +103,9 @@ def main() -> None:
                       "cut": split.cut.isoformat()}), flush=True)  # fmt: skip
     base = LearnedRanker().lightgbm_params()
     for setting in args.grid:
-        model = lgb.LGBMRanker(**{**base, **setting}).fit(X, y, group=groups)
-        print(json.dumps({"setting": setting, **_metrics(model.booster_, queries)}), flush=True)
+        cols, params = _columns(setting)
+        model = lgb.LGBMRanker(**{**base, **params}).fit(np.ascontiguousarray(X[:, cols]), y, group=groups)
+        print(json.dumps({"setting": setting, **_metrics(model.booster_, queries, cols)}), flush=True)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ date or later when the index is a temporal training split.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -45,6 +45,12 @@ FEATURES: dict[str, str] = {
     "recency": "years since its last award",
     "value_fit": "distance of the need's estimated value from its typical contract value (log10)",
     "name_sim": "wording shared between the need and the supplier's name",
+    "region_div": "its past contracts in the need's CPV division and region (log)",
+    "cpv_group": "its past contracts whose main CPV code is in the need's CPV group (log)",
+    "cpv_class": "its past contracts whose main CPV code is in the need's CPV class (log)",
+    "recent_awards": "its past awards, each weighted by its age (half-life one year, log)",
+    "recent_div": "its past awards in the need's CPV division, weighted by age (half-life one year, log)",
+    "buyer_div_share": "share of this buyer's past awards in the need's CPV division it won",
 }
 COLUMN = {name: i for i, name in enumerate(FEATURES)}
 #: Lexical scores at or above this count as a full-strength match.
@@ -72,6 +78,14 @@ class FeatureBuilder:
         self.regions_ = {r: i for i, r in enumerate(sorted({p.region for p in procs if p.region}))}
         self.row_region_ = np.array([self.regions_.get(p.region or "", -1) for p in procs], np.int32)
         self.row_div_ = np.array([int(p.cpv[0][:2]) if p.cpv else -1 for p in procs], np.int32)
+        self.row_group_ = np.array([int(p.cpv[0][:3]) if p.cpv else -1 for p in procs], np.int32)
+        self.row_class_ = np.array([int(p.cpv[0][:4]) if p.cpv else -1 for p in procs], np.int32)
+        self.row_buyer_ = np.array([p.buyer_id or -1 for p in procs], np.int64)
+        # Awards per (buyer, CPV division): the denominator of a candidate's share of them.
+        self.buyer_div_total_: Counter[tuple[int, int]] = Counter()
+        for p, div in zip(procs, self.row_div_.tolist(), strict=True):
+            if p.buyer_id and div >= 0:
+                self.buyer_div_total_[(p.buyer_id, div)] += len(p.winners)
         self.row_day_ = np.array([p.date.toordinal() if p.date else -1 for p in procs], np.int64)
         self.row_logv_ = np.array([math.log10(p.value) if p.value and p.value > 0 else np.nan
                                    for p in procs], np.float64)  # fmt: skip

@@ -22,6 +22,8 @@ __all__ = ["award_columns"]
 
 #: Value of a CPV match by how deep the codes agree (division .. exact code).
 CPV_LEVEL_VALUE = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+#: Age at which an award counts half in the recency-weighted counts.
+_HALF_LIFE_DAYS = 365.25
 
 
 def _top3_mean(sims: np.ndarray, seg: np.ndarray, starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
@@ -64,7 +66,36 @@ def award_columns(b: FeatureBuilder, ctx: NeedContext,
         cols["value_fit"] = np.array([abs(q - m) if not np.isnan(m := np.nanmedian(b.row_logv_[w]))
                                       else np.nan for w in won])  # fmt: skip
     cols.update(_counts(b, ctx, [ids[i] for i in keep]))
+    cols.update(_local(b, ctx, rows, starts))
     return keep, cols
+
+
+def _local(b: FeatureBuilder, ctx: NeedContext, rows: np.ndarray,
+           starts: np.ndarray) -> dict[str, np.ndarray]:  # fmt: skip
+    """Features of the candidates' own past contracts narrowed to the need's market: its CPV
+    group and class, its division in its region or with its buyer, and recent awards (a
+    supplier's activity fades: old wins say less about who bids now)."""
+    need = ctx.need
+    # "Now" for a need without a date is the index's latest award, so a request and the
+    # evaluation's dated queries measure ages alike.
+    today = need.date.toordinal() if need.date else int(b.row_day_.max(initial=0))
+    days = b.row_day_[rows]
+    decay = np.where(days >= 0, np.exp2(-np.maximum(today - days, 0) / _HALF_LIFE_DAYS), 0.0)
+    cols = {"recent_awards": np.log1p(np.add.reduceat(decay, starts))}
+    if not ctx.cpv:
+        return cols
+    code = ctx.cpv[0]
+    in_div = b.row_div_[rows] == int(code[:2])
+    in_region = b.row_region_[rows] == b.regions_.get(need.region or "", -2)
+    cols["region_div"] = np.log1p(np.add.reduceat((in_div & in_region).astype(np.int64), starts))
+    cols["cpv_group"] = np.log1p(np.add.reduceat((b.row_group_[rows] == int(code[:3])).astype(np.int64), starts))
+    cols["cpv_class"] = np.log1p(np.add.reduceat((b.row_class_[rows] == int(code[:4])).astype(np.int64), starts))
+    cols["recent_div"] = np.log1p(np.add.reduceat(np.where(in_div, decay, 0.0), starts))
+    total = b.buyer_div_total_.get((need.buyer_id or -1, int(code[:2])), 0)
+    if total:
+        mine = np.add.reduceat((in_div & (b.row_buyer_[rows] == need.buyer_id)).astype(np.int64), starts)
+        cols["buyer_div_share"] = mine / total
+    return cols
 
 
 def _counts(b: FeatureBuilder, ctx: NeedContext, ids: list[int]) -> dict[str, np.ndarray]:

@@ -28,8 +28,11 @@ from .scorers import LambdaMARTScorer
 __all__ = ["COLD_START", "DEFAULT_FEATURES", "LearnedRanker", "Window", "rolling_windows"]
 
 #: Features the trained scorer reads by default (ablation in the README): supplier activity
-#: (n_awards, recency) only pushed incumbents up; no source here has an estimated value.
-DEFAULT_FEATURES = tuple(f for f in FEATURES if f not in ("n_awards", "recency", "value_fit"))
+#: (n_awards, recency, recent_awards) only pushed incumbents up; no source here has an
+#: estimated value; the CPV group and class counts added nothing to the CPV features on the
+#: validation cut (``scripts/rank_tune.py``, README "Evaluation").
+DEFAULT_FEATURES = tuple(f for f in FEATURES if f not in (
+    "n_awards", "recency", "value_fit", "cpv_group", "cpv_class", "recent_awards"))
 
 #: Share of each training need's candidates with awards whose history is hidden (cold start).
 COLD_START = 0.1
@@ -104,8 +107,9 @@ class LearnedRanker:
         return {"objective": "lambdarank", "n_estimators": self.n_estimators,
                 "learning_rate": self.learning_rate, "num_leaves": self.num_leaves,
                 "min_child_samples": 50, "reg_lambda": 1.0, "lambdarank_truncation_level": 20,
-                "random_state": self.random_state, "deterministic": True, "force_row_wise": True,
-                "n_jobs": 1, "verbose": -1}  # fmt: skip
+                # Each tree sees 70% of the features (seeded): chosen on the validation cut.
+                "colsample_bytree": 0.7, "random_state": self.random_state, "deterministic": True,
+                "force_row_wise": True, "n_jobs": 1, "verbose": -1}  # fmt: skip
 
     def _hide(self, cands: list[int], pipe: RankingPipeline, centres: _Centres,
               vector: np.ndarray, rng: np.random.Generator) -> dict[int, float]:  # fmt: skip
