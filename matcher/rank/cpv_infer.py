@@ -46,9 +46,9 @@ __all__ = ["DEFAULT_PART_WEIGHTS", "CpvInferrer", "label_codes"]
 
 #: Weight of each part in the mix. This and every default below are the choice of
 #: ``evaluate.cpv_tune.tune_cpv_inferrer`` on the demo's validation cut (inside its training period).
-DEFAULT_PART_WEIGHTS: dict[str, float] = {"votes": 0.2, "labels": 0.04, "classifier": 0.16,
-                                           "wording": 0.3, "wording_votes": 0.3,
-                                           "buyer": 0.0, "region": 0.0}  # fmt: skip
+DEFAULT_PART_WEIGHTS: dict[str, float] = {"votes": 0.192, "labels": 0.0384, "classifier": 0.1536,
+                                           "wording": 0.48, "wording_votes": 0.096,
+                                           "buyer": 0.02, "region": 0.02}  # fmt: skip
 
 
 def label_codes(depth: int = 4) -> list[str]:
@@ -102,8 +102,8 @@ class CpvInferrer:
         wording_temperature: float = 0.1,
         n_wording: int = 100,
         min_wording: float = 0.3,
-        buyer_smoothing: float = 10.0,
-        region_smoothing: float = 10.0,
+        buyer_smoothing: float = 1.0,
+        region_smoothing: float = 3.0,
     ) -> None:
         self.n_neighbours = n_neighbours
         self.vote_temperature = vote_temperature

@@ -217,7 +217,8 @@ def test_buyer_prior_is_silent_without_a_buyer_or_a_history() -> None:
     for buyer in (None, 99):  # no buyer (GET /v1/cpv/suggest), a buyer never seen
         assert "buyer" not in inferrer.part_scores(v, buyer_id=buyer)
         assert inferrer.predict(v, buyer_id=buyer) == votes_only.predict(v)
-    assert CpvInferrer(weights=VOTES).fit(index).priors_ == {}  # weight 0: not fitted
+    no_prior = {**BUYER, "buyer": 0.0}
+    assert CpvInferrer(weights=no_prior).fit(index).priors_ == {}  # weight 0: not fitted
 
 
 def test_buyer_prior_favours_the_buyers_past_divisions() -> None:
