@@ -2,7 +2,9 @@
 
 Chooses the settings on a validation cut inside the training period, fits on the training side,
 reads the held-out queries once, and prints the tables (every query, and a seeded 400) and JSON.
-Usage: ``python scripts/cpv_eval.py [OUT.json]``.
+Usage: ``python scripts/cpv_eval.py [OUT.json [GRID.json]]``; GRID.json narrows the knobs searched
+(``evaluate.cpv_tune.DEFAULT_GRID``'s names, lists for tuples), e.g. to a choice already made on
+the validation cut with the full grid, which the search then finds again in minutes.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from matcher.embed import CachedEmbedder, EmbeddingCache, load_embedder
 from matcher.evaluate.cpv import format_cpv_table
@@ -20,6 +23,16 @@ from matcher.index import load_index
 from matcher.settings import Settings
 
 
+def _tuples(value: Any) -> Any:
+    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
+
+
+def _grid() -> dict[str, Any] | None:
+    if len(sys.argv) < 3:
+        return None
+    return {k: _tuples(v) for k, v in json.loads(Path(sys.argv[2]).read_text()).items()}
+
+
 def main() -> None:
     settings = Settings()
     model = load_embedder(settings.model_name, settings.embed_batch_size)
@@ -27,7 +40,7 @@ def main() -> None:
     embedder = CachedEmbedder(model, cache, settings.embed_batch_size)
     split = internal_split(load_index(settings.index_dir))
     start = time.perf_counter()
-    result = evaluate_cpv_inference(split.train, split.queries, embedder)
+    result = evaluate_cpv_inference(split.train, split.queries, embedder, grid=_grid())
     result["total_s"] = round(time.perf_counter() - start, 1)
     print(json.dumps(result["validation"], indent=1))
     for key in ("test", "test_sample_400"):

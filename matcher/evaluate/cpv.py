@@ -21,6 +21,7 @@ from ..index.build import MatchIndex
 from ..rank.cpv_infer import CpvInferrer
 from ..rank.cpv_parts import LEVELS, LevelScores, level_marginals
 from ..rank.cpv_votes import VoteCpvInferrer
+from ..rank.need import Need
 from .split import EvalQuery
 
 __all__ = ["LEVEL_NAMES", "cpv_inference_report", "format_cpv_table", "sample_queries",
@@ -30,16 +31,16 @@ __all__ = ["LEVEL_NAMES", "cpv_inference_report", "format_cpv_table", "sample_qu
 LEVEL_NAMES = {2: "division", 3: "group", 4: "class", 5: "category", 8: "code"}
 _TOP = (1, 5)
 
-#: A method under test: the need's vector and text -> (its per-level prefix scores, its served
-#: codes).
-CpvMethod = Callable[[np.ndarray, str], tuple[LevelScores, list[str]]]
+#: A method under test: the need's vector and the need (its text, buyer and region) -> (its
+#: per-level prefix scores, its served codes).
+CpvMethod = Callable[[np.ndarray, Need], tuple[LevelScores, list[str]]]
 
 
 def votes_only(train: MatchIndex, n: int = 20) -> CpvMethod:
     """The baseline: the ``n`` nearest contracts' main codes, relevance-weighted."""
     inferrer = VoteCpvInferrer(n_voters=n).fit(train)
 
-    def method(vector: np.ndarray, _text: str) -> tuple[LevelScores, list[str]]:
+    def method(vector: np.ndarray, _need: Need) -> tuple[LevelScores, list[str]]:
         shares = dict(inferrer.predict(vector, None, n))
         return level_marginals(shares), list(shares)
 
@@ -47,9 +48,13 @@ def votes_only(train: MatchIndex, n: int = 20) -> CpvMethod:
 
 
 def _inferrer_method(inferrer: CpvInferrer) -> CpvMethod:
-    def method(vector: np.ndarray, text: str) -> tuple[LevelScores, list[str]]:
-        levels = inferrer.predict_levels(vector, text=text)
-        return levels, [c for c, _ in inferrer.predict(vector, n=max(_TOP), text=text)]
+    def method(vector: np.ndarray, need: Need) -> tuple[LevelScores, list[str]]:
+        # What a buyer knows before tendering: its text, who it is and where (the priors read them).
+        levels = inferrer.predict_levels(vector, text=need.text, buyer_id=need.buyer_id,
+                                         region=need.region)  # fmt: skip
+        ranked = inferrer.predict(vector, n=max(_TOP), text=need.text, buyer_id=need.buyer_id,
+                                  region=need.region)  # fmt: skip
+        return levels, [c for c, _ in ranked]
 
     return method
 
@@ -58,12 +63,12 @@ def _ranked(scores: dict[str, float]) -> list[str]:
     return sorted(scores, key=lambda p: (-scores[p], p))
 
 
-def _accuracy(method: CpvMethod, vectors: np.ndarray, texts: Sequence[str],
+def _accuracy(method: CpvMethod, vectors: np.ndarray, needs: Sequence[Need],
               truths: Sequence[str]) -> dict[str, Any]:  # fmt: skip
     """Share of queries whose true prefix is in the top 1 and top 5, per level and reading."""
     hits = {(reading, n, k): 0 for reading in ("levels", "codes") for n in LEVELS for k in _TOP}
-    for vector, text, truth in zip(vectors, texts, truths, strict=True):
-        levels, codes = method(vector, text)
+    for vector, need, truth in zip(vectors, needs, truths, strict=True):
+        levels, codes = method(vector, need)
         for n in LEVELS:
             ranked = _ranked(levels.get(n, {}))
             for k in _TOP:
@@ -92,13 +97,13 @@ def cpv_inference_report(
     """
     keep = [i for i, q in enumerate(queries) if q.cpv]
     truths = [queries[i].cpv[0] for i in keep]
-    texts = [queries[i].text for i in keep]
+    needs = [queries[i] for i in keep]
     sub = vectors[keep] if keep else vectors[:0]
     return {
         "queries": len(keep),
         "methods": {
-            "votes_only": _accuracy(votes_only(train), sub, texts, truths),
-            "inferred": _accuracy(_inferrer_method(inferrer), sub, texts, truths),
+            "votes_only": _accuracy(votes_only(train), sub, needs, truths),
+            "inferred": _accuracy(_inferrer_method(inferrer), sub, needs, truths),
         },
     }
 

@@ -19,7 +19,7 @@ from ..rank.cpv_infer import CpvInferrer
 from ..rank.cpv_parts import TextEmbedder
 from ..vocab import cpv_vocabulary
 from .cpv import cpv_inference_report, sample_queries
-from .split import internal_split
+from .split import EvalQuery, internal_split
 
 __all__ = ["DEFAULT_GRID", "evaluate_cpv_inference", "tune_cpv_inferrer"]
 
@@ -40,21 +40,31 @@ DEFAULT_GRID: dict[str, Sequence[Any]] = {
     # Weights tried for the two wording parts, the vector parts' mix scaled to the rest.
     "wording_weight": (0.0, 0.1, 0.2, 0.3, 0.4, 0.5),
     "wording_votes_weight": (0.0, 0.1, 0.2, 0.3),
+    # The buyer's and the region's past codes (``rank.cpv_prior``), in a last stage, the rest
+    # of the mix scaled to leave them room; 0 (no prior) is among the trials.
+    "buyer_smoothing": (1.0, 3.0, 10.0, 30.0),
+    "region_smoothing": (3.0, 30.0),
+    "buyer_weight": (0.0, 0.02, 0.05, 0.1, 0.15, 0.2),
+    "region_weight": (0.0, 0.02, 0.05, 0.1),
 }
 _PARTS = {"votes": ("n_neighbours", "vote_temperature"),
           "labels": ("label_temperature", "label_langs", "label_pool"), "classifier": ("classifier_c", "classifier_labels"),
-          "wording": ("wording_c",), "wording_votes": ("wording_temperature",)}  # fmt: skip
-#: The parts read from the need's vector; the wording parts join them in a last stage.
+          "wording": ("wording_c",), "wording_votes": ("wording_temperature",),
+          "buyer": ("buyer_smoothing",), "region": ("region_smoothing",)}  # fmt: skip
+#: The parts read from the need's vector; the wording parts join them in a stage of their own,
+#: then the buyer's and region's priors in a last one.
 _VECTOR_PARTS = ("votes", "labels", "classifier")
+_TEXT_PARTS = (*_VECTOR_PARTS, "wording", "wording_votes")
 _LEVELS = (2, 3)
 
 
-def _matrices(inferrer: CpvInferrer, part: str, vectors: np.ndarray, texts: Sequence[str],
+def _matrices(inferrer: CpvInferrer, part: str, vectors: np.ndarray, queries: Sequence[EvalQuery],
               universe: dict[int, dict[str, int]]) -> dict[int, np.ndarray]:  # fmt: skip
     """One part's probabilities, queries x prefixes, at the division and group levels."""
     out = {n: np.zeros((len(vectors), len(universe[n])), np.float32) for n in _LEVELS}
-    for i, (v, text) in enumerate(zip(vectors, texts, strict=True)):
-        scores = inferrer.part_scores(v, text=text).get(part, {})
+    for i, (v, q) in enumerate(zip(vectors, queries, strict=True)):
+        parts = inferrer.part_scores(v, text=q.text, buyer_id=q.buyer_id, region=q.region)
+        scores = parts.get(part, {})
         for n in _LEVELS:
             for prefix, p in scores.get(n, {}).items():
                 out[n][i, universe[n][prefix]] = p
@@ -142,7 +152,7 @@ def tune_cpv_inferrer(
     for part in _PARTS:
         for setting in _settings(grid, part):
             inferrer = CpvInferrer(weights=_alone(part), **setting).fit(split.train, embedder)
-            matrices = _matrices(inferrer, part, vectors, [q.text for q in queries], universe)
+            matrices = _matrices(inferrer, part, vectors, queries, universe)
             cached[part].append((setting, matrices))
     truth = {n: np.array([universe[n][c[:n]] for c in truth_codes]) for n in _LEVELS}
     search, step = _Search(cached, truth), float(grid["weight_step"][0])
@@ -160,30 +170,41 @@ def tune_cpv_inferrer(
     choice = best_trial
     choice["votes"] = search.best_setting("votes", choice, weights)
     weights = search.best_weights(choice, step)
-    choice, weights = _add_wording(search, choice, weights, grid)
+    # The wording parts join the vector parts' mix, then the priors join that (``_add_pair``);
+    # each stage's scores are kept, to show what it added.
+    stages = {"vector parts": search.score(choice, weights)}
+    for pair, scaled in (
+        (("wording", "wording_votes"), _VECTOR_PARTS),
+        (("buyer", "region"), _TEXT_PARTS),
+    ):
+        grids = (grid[f"{pair[0]}_weight"], grid[f"{pair[1]}_weight"])
+        choice, weights = _add_pair(search, choice, weights, pair, grids, scaled)
+        stages[f"+ {' and '.join(pair)}"] = search.score(choice, weights)
     chosen = {k: v for p in _PARTS for k, v in cached[p][choice[p]][0].items()}
     chosen["weights"] = weights
     record = {"cut": split.cut.isoformat(), "train_contracts": len(split.train.corpus.procurements),
               "queries": len(queries), "chosen": chosen, "scores": search.score(choice, weights),
+              "stages": stages,
               "each_part_alone": {p: search.score(choice, _alone(p)) for p in _PARTS}}  # fmt: skip
     return chosen, record
 
 
-def _add_wording(search: _Search, choice: dict[str, int], weights: dict[str, float],
-                 grid: Mapping[str, Sequence[Any]]) -> tuple[dict[str, int], dict[str, float]]:  # fmt: skip
-    """The wording parts' settings and weights that do best with the vector parts' mix as chosen,
-    scaled down to leave them room (no wording at all is one of the trials)."""
-    weights = {**weights, "wording": 0.0, "wording_votes": 0.0}
+def _add_pair(search: _Search, choice: dict[str, int], weights: dict[str, float],
+              pair: tuple[str, str], grids: tuple[Sequence[float], Sequence[float]],
+              scaled: Sequence[str]) -> tuple[dict[str, int], dict[str, float]]:  # fmt: skip
+    """The settings and weights of two more parts that do best with the mix of ``scaled`` as
+    chosen, scaled down to leave them room (neither part at all is one of the trials)."""
+    one, two = pair
+    weights = {**weights, one: 0.0, two: 0.0}
     best = (search.score(choice, weights)["objective"], choice, weights)
-    settings = itertools.product(range(len(search.cached["wording"])),
-                                 range(len(search.cached["wording_votes"])))  # fmt: skip
+    settings = itertools.product(range(len(search.cached[one])), range(len(search.cached[two])))
     for a, b in settings:
-        trial = {**choice, "wording": a, "wording_votes": b}
-        for ww, wv in itertools.product(grid["wording_weight"], grid["wording_votes_weight"]):
-            if ww + wv >= 1:
+        trial = {**choice, one: a, two: b}
+        for wa, wb in itertools.product(*grids):
+            if wa + wb >= 1:
                 continue
-            w = {p: round(weights[p] * (1 - ww - wv), 4) for p in _VECTOR_PARTS}
-            w.update(wording=float(ww), wording_votes=float(wv))
+            w = {**weights, **{p: round(weights[p] * (1 - wa - wb), 4) for p in scaled}}
+            w.update({one: float(wa), two: float(wb)})
             if (value := search.score(trial, w)["objective"]) > best[0]:
                 best = (value, trial, w)
     return best[1], best[2]

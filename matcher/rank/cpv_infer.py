@@ -1,6 +1,7 @@
-"""CPV codes inferred from a need's text: near contracts' votes, CPV labels and a classifier.
+"""CPV codes inferred from a need's text (and its buyer): near contracts' votes, CPV labels,
+classifiers and the buyer's past codes.
 
-Three views of the same question, each a distribution over code prefixes per CPV level:
+Views of the same question, each a distribution over code prefixes per CPV level:
 
 - *votes*: the main codes of the nearest past contracts, weighted by how close each is;
 - *labels*: zero-shot similarity of the need to the CPV vocabulary's own labels (fi/sv/en; the
@@ -8,7 +9,9 @@ Three views of the same question, each a distribution over code prefixes per CPV
 - *classifier*: logistic regressions from the need's vector to the division and the group,
   trained on past contract titles embedded as queries *without* CPV labels, as a need is;
 - *wording* and *wording_votes*: the need's own words: a character n-gram classifier to the
-  division, and the votes of the contracts nearest by wording (``cpv_wording``).
+  division, and the votes of the contracts nearest by wording (``cpv_wording``);
+- *buyer* and *region*: the divisions and groups the need's buyer (its region) bought in the
+  fitted period, smoothed toward all contracts' (``cpv_prior``); silent without one.
 
 Their weighted mean per level ranks divisions, groups, classes and categories; full codes are
 ranked by the geometric mean of their prefixes' probabilities (``cpv_parts.rank_codes``).
@@ -36,14 +39,16 @@ from .cpv_parts import (
     rank_codes,
     vote_shares,
 )  # fmt: skip
+from .cpv_prior import HistoryPrior
 from .cpv_wording import WordingClassifier, wording_votes
 
 __all__ = ["DEFAULT_PART_WEIGHTS", "CpvInferrer", "label_codes"]
 
 #: Weight of each part in the mix. This and every default below are the choice of
 #: ``evaluate.cpv_tune.tune_cpv_inferrer`` on the demo's validation cut (inside its training period).
-DEFAULT_PART_WEIGHTS: dict[str, float] = {"votes": 0.2, "labels": 0.04, "classifier": 0.16,
-                                           "wording": 0.3, "wording_votes": 0.3}  # fmt: skip
+DEFAULT_PART_WEIGHTS: dict[str, float] = {"votes": 0.192, "labels": 0.0384, "classifier": 0.1536,
+                                           "wording": 0.48, "wording_votes": 0.096,
+                                           "buyer": 0.02, "region": 0.02}  # fmt: skip
 
 
 def label_codes(depth: int = 4) -> list[str]:
@@ -61,7 +66,8 @@ class CpvInferrer:
         classifier_c: Inverse regularisation strength of the logistic regressions (on
             standardised vectors: unscaled e5 vectors make lbfgs crawl).
         classifier_levels: Prefix lengths with a classifier (2 division, 3 group, 4 class).
-        weights: Weight per part (``votes``, ``labels``, ``classifier``); missing names take
+        weights: Weight per part (``votes``, ``labels``, ``classifier``, ``wording``,
+            ``wording_votes``, ``buyer``, ``region``); missing names take
             ``DEFAULT_PART_WEIGHTS``; a part with weight 0 is not fitted.
         label_langs: Languages of the label passages (English did best on French needs; the
             model is cross-lingual, so Finnish needs match the English labels too).
@@ -76,6 +82,8 @@ class CpvInferrer:
             than unrelated titles do (a Finnish need against French titles), and its n-grams would
             vote at random. 0.3 is the lexical feature's "full match" mark; a tenth of the demo's
             titles fall below it against their best other title.
+        buyer_smoothing: Pseudo-contracts of the global distribution in the buyer prior.
+        region_smoothing: The same for the region prior.
     """
 
     def __init__(
@@ -94,6 +102,8 @@ class CpvInferrer:
         wording_temperature: float = 0.1,
         n_wording: int = 100,
         min_wording: float = 0.3,
+        buyer_smoothing: float = 1.0,
+        region_smoothing: float = 3.0,
     ) -> None:
         self.n_neighbours = n_neighbours
         self.vote_temperature = vote_temperature
@@ -109,6 +119,8 @@ class CpvInferrer:
         self.wording_temperature = wording_temperature
         self.n_wording = n_wording
         self.min_wording = min_wording
+        self.buyer_smoothing = buyer_smoothing
+        self.region_smoothing = region_smoothing
 
     def fit(self, index: MatchIndex, embedder: TextEmbedder | None = None) -> CpvInferrer:
         """Learn from the contracts of ``index`` (for evaluation: the training side of a split).
@@ -122,6 +134,12 @@ class CpvInferrer:
         self.labels_: LabelTable | None = None
         self.classifiers_: dict[int, Pipeline] = {}
         self.wording_ = self._fit_wording(index) if self.weights_["wording"] > 0 else None
+        self.priors_ = {
+            name: HistoryPrior(field, smoothing).fit(index.corpus.procurements)
+            for name, field, smoothing in (("buyer", "buyer_id", self.buyer_smoothing),
+                                           ("region", "region", self.region_smoothing))
+            if self.weights_[name] > 0
+        }  # fmt: skip
         if embedder is None:
             return self
         label_vectors = None
@@ -176,10 +194,17 @@ class CpvInferrer:
         neighbours: Neighbours | None = None,
         text: str | None = None,
         wording: Neighbours | None = None,
+        buyer_id: int | None = None,
+        region: str | None = None,
     ) -> dict[str, LevelScores]:
         """Each fitted part's distribution over prefixes per level, before mixing (the wording
-        parts only with ``text``; ``wording``: its nearest contracts by wording, if searched)."""
+        parts only with ``text``; ``wording``: its nearest contracts by wording, if searched; the
+        priors only with a ``buyer_id`` or ``region`` that has a history)."""
         out = self._text_parts(text, wording) if text is not None else {}
+        # getattr: an inferrer saved before the priors existed has no such state.
+        for name, key in (("buyer", buyer_id), ("region", region)):
+            if (prior := getattr(self, "priors_", {}).get(name)) and (scores := prior.scores(key)):
+                out[name] = scores
         if neighbours is None:
             neighbours = self.index_.procurement_vectors.search(vector, self.n_neighbours)
         rows, sims = neighbours[0][: self.n_neighbours], neighbours[1][: self.n_neighbours]
@@ -216,9 +241,11 @@ class CpvInferrer:
         neighbours: Neighbours | None = None,
         text: str | None = None,
         wording: Neighbours | None = None,
+        buyer_id: int | None = None,
+        region: str | None = None,
     ) -> LevelScores:
         """Prefix length -> {prefix: probability} from the weighted mix of the parts."""
-        parts = self.part_scores(vector, neighbours, text, wording)
+        parts = self.part_scores(vector, neighbours, text, wording, buyer_id, region)
         return mix([(self.weights_.get(name, 0.0), scores) for name, scores in parts.items()])
 
     def predict(
@@ -228,6 +255,8 @@ class CpvInferrer:
         n: int = 5,
         text: str | None = None,
         wording: Neighbours | None = None,
+        buyer_id: int | None = None,
+        region: str | None = None,
     ) -> list[tuple[str, float]]:
         """Ranked CPV codes (8 digits, no check digit) with a score in 0..1 each, best first.
 
@@ -239,8 +268,10 @@ class CpvInferrer:
             n: How many codes.
             text: The need's text, read by the wording parts (without it they stay silent).
             wording: Its nearest contracts of the fitted index by wording, if searched.
+            buyer_id: The need's buyer, read by the buyer prior (None: it stays silent).
+            region: The need's place of delivery, read by the region prior.
         """
-        levels = self.predict_levels(vector, neighbours, text, wording)
+        levels = self.predict_levels(vector, neighbours, text, wording, buyer_id, region)
         vocab = cpv_vocabulary()
         top_divisions = sorted(levels[2], key=lambda d: -levels[2][d])[:5]
         # The codes named at the deepest level any part spoke at (a group alone names 45200000).

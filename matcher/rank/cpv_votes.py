@@ -34,6 +34,7 @@ class VoteCpvInferrer:
 
     def predict(self, vector: np.ndarray, neighbours: Neighbours | None = None, n: int = 5,
                 text: str | None = None, wording: Neighbours | None = None,
+                buyer_id: int | None = None, region: str | None = None,
                 ) -> list[tuple[str, float]]:  # fmt: skip
         """Up to ``n`` CPV codes with their share of the votes (0..1), best first.
 
@@ -43,6 +44,8 @@ class VoteCpvInferrer:
             n: How many codes.
             text: Not read (the same call as ``CpvInferrer.predict``: votes by vector only).
             wording: Not read.
+            buyer_id: Not read.
+            region: Not read.
         """
         rows, sims = neighbours or self.index_.procurement_vectors.search(vector, self.n_voters)
         rel = np.clip((sims[: self.n_voters] - self.index_.sim_floor) / self.scale_, 0.0, 1.0)

@@ -91,7 +91,8 @@ class RankingPipeline:
             # was fitted on the same one (in rolling evaluation it was fitted on the training side).
             same = getattr(self.cpv_, "index_", None) is idx
             codes = self.cpv_.predict(vector, contracts if same else None, 2, text=need.text,  # type: ignore[attr-defined]
-                                      wording=wording if same else None)  # fmt: skip
+                                      wording=wording if same else None,
+                                      buyer_id=need.buyer_id, region=need.region)  # fmt: skip
             # The best code, and the second where it is nearly as likely.
             cpv = [c for i, (c, share) in enumerate(codes) if i == 0 or share >= 0.15]
             inferred = True

@@ -72,7 +72,9 @@ def test_choices_are_made_inside_the_training_period(demo_index: MatchIndex, emb
     grid = {"n_neighbours": (20,), "vote_temperature": (0.02,), "label_temperature": (0.01,),
             "label_langs": (("en",),), "label_pool": (1, 3), "classifier_c": (0.01,),
             "weight_step": (0.5,), "wording_c": (10.0,), "wording_temperature": (0.05,),
-            "wording_weight": (0.0, 0.3), "wording_votes_weight": (0.0, 0.1)}  # fmt: skip
+            "wording_weight": (0.0, 0.3), "wording_votes_weight": (0.0, 0.1),
+            "buyer_smoothing": (10.0,), "region_smoothing": (10.0,), "buyer_weight": (0.0, 0.1),
+            "region_weight": (0.0, 0.1)}  # fmt: skip
     params, record = tune_cpv_inferrer(split.train, CachedEmbedder(embedder, cache), grid)
     assert date.fromisoformat(record["cut"]) < split.cut  # the validation cut is in training
     assert record["train_contracts"] < len(split.train.corpus.procurements)
@@ -80,3 +82,7 @@ def test_choices_are_made_inside_the_training_period(demo_index: MatchIndex, emb
     mixed, alone = record["scores"]["objective"], record["each_part_alone"]
     assert mixed >= max(a["objective"] for a in alone.values())  # a part alone is one of the mixes
     assert alone["classifier"]["division@1"] > 0.5  # titles say their trade
+    # Each stage keeps or improves on the one before (no new part at all is one of its trials).
+    stages = [s["objective"] for s in record["stages"].values()]
+    assert len(stages) == 3 and stages == sorted(stages) and stages[-1] == mixed
+    assert alone["buyer"]["division@5"] > 0.3  # a buyer's past trades say something of the next

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,9 @@ from cpv_helpers import HashEmbedder, make_index, tiny_index
 
 from matcher.embed import CachedEmbedder, Embedder, EmbeddingCache
 from matcher.index import MatchIndex
-from matcher.rank.cpv_infer import CpvInferrer, _proba, label_codes
+from matcher.index.build import index_before
+from matcher.rank import Need, RankingPipeline
+from matcher.rank.cpv_infer import DEFAULT_PART_WEIGHTS, CpvInferrer, _proba, label_codes
 from matcher.rank.cpv_parts import (
     LabelTable,
     label_text,
@@ -194,3 +197,71 @@ def test_labels_reach_classes_no_contract_used(
         for name, model in (("inferred", inferrer), ("votes", votes)):
             found[name] += any(c[:4] == code[:4] for c, _ in model.predict(vector, n=5))
     assert found["votes"] == 0 and found["inferred"] >= 5  # measured: 7 of 20
+
+
+def _bought_by(index: MatchIndex, buyers: list[int | None]) -> MatchIndex:
+    """``index`` with its contracts bought by ``buyers`` (in row order)."""
+    procs = [replace(p, buyer_id=b) for p, b in zip(index.corpus.procurements, buyers, strict=True)]
+    return replace(index, corpus=replace(index.corpus, procurements=procs))
+
+
+#: Votes and the buyer prior, nothing else.
+BUYER = {**{k: 0.0 for k in DEFAULT_PART_WEIGHTS}, "votes": 0.5, "buyer": 0.5}
+
+
+def test_buyer_prior_is_silent_without_a_buyer_or_a_history() -> None:
+    index = _bought_by(tiny_index(), [1, 1, 1, 2])
+    inferrer = CpvInferrer(n_neighbours=4, weights=BUYER, buyer_smoothing=1.0).fit(index)
+    votes_only = CpvInferrer(n_neighbours=4, weights=VOTES).fit(index)
+    v = np.array([0.7, 0.7])
+    for buyer in (None, 99):  # no buyer (GET /v1/cpv/suggest), a buyer never seen
+        assert "buyer" not in inferrer.part_scores(v, buyer_id=buyer)
+        assert inferrer.predict(v, buyer_id=buyer) == votes_only.predict(v)
+    no_prior = {**BUYER, "buyer": 0.0}
+    assert CpvInferrer(weights=no_prior).fit(index).priors_ == {}  # weight 0: not fitted
+
+
+def test_buyer_prior_favours_the_buyers_past_divisions() -> None:
+    # A need halfway between road works and cleaning: the votes (near equal weights) lean to
+    # road works, three contracts against one; the cleaning buyer's history turns it to cleaning.
+    index = _bought_by(tiny_index(), [1, 1, 1, 2])
+    inferrer = CpvInferrer(n_neighbours=4, vote_temperature=1.0, weights=BUYER,
+                           buyer_smoothing=0.1).fit(index)  # fmt: skip
+    v = np.array([0.7, 0.7])
+
+    def best_division(buyer: int | None) -> str:
+        divisions = inferrer.predict_levels(v, buyer_id=buyer)[2]
+        return max(divisions, key=divisions.__getitem__)
+
+    assert (best_division(None), best_division(1), best_division(2)) == ("45", "45", "90")
+    road, cleaning = inferrer.predict_levels(v, buyer_id=1), inferrer.predict_levels(v, buyer_id=2)
+    assert road[3]["452"] > cleaning[3]["452"] and cleaning[3]["909"] > road[3]["909"]
+    assert road[8] == cleaning[8]  # the prior speaks at divisions and groups only
+
+
+def test_buyer_prior_learns_from_the_fitted_index_only() -> None:
+    # Buyer 2's cleaning contract is dated after the cut: fitted on the index before it, the
+    # prior has no history of buyer 2 (it stays silent) and counts no cleaning for anyone.
+    index = _bought_by(tiny_index(), [1, 1, 1, 2])
+    before = index_before(index, index.corpus.procurements[3].date)  # type: ignore[arg-type]
+    inferrer = CpvInferrer(n_neighbours=4, weights=BUYER).fit(before)
+    assert "buyer" not in inferrer.part_scores(np.array([0.0, 1.0]), buyer_id=2)
+    assert inferrer.priors_["buyer"].overall_[2] == {"45": 1.0}
+    assert inferrer.part_scores(np.array([0.0, 1.0]), buyer_id=1)["buyer"][2] == {"45": 1.0}
+
+
+def test_the_pipeline_hands_the_needs_buyer_and_region_to_the_inferrer(
+    demo_index: MatchIndex, embedder: Embedder
+) -> None:
+    seen: list[tuple[object, object]] = []
+
+    class Recording(CpvInferrer):
+        def predict(self, *args: object, **kw: object) -> list[tuple[str, float]]:
+            seen.append((kw.get("buyer_id"), kw.get("region")))
+            return super().predict(*args, **kw)  # type: ignore[arg-type]
+
+    pipe = RankingPipeline(cpv_inferrer=Recording(weights=VOTES).fit(demo_index)).fit(demo_index)
+    vector = embedder.embed_query("asphalt")
+    pipe.context(Need(text="asphalt", buyer_id=7, region="FI1B"), vector)
+    pipe.context(Need(text="asphalt", cpv=["45233140"], buyer_id=7), vector)  # given: not inferred
+    assert seen == [(7, "FI1B")]
