@@ -213,7 +213,8 @@ MESSAGES.update({
 #: Parameters that are codes, translated through ``LABELS`` under this prefix (level and route
 #: through the interface strings, which name them already).
 _NAMED = {"feature": "feature", "theme": "theme", "themes": "theme", "kind": "kind",
-          "level": "level_", "route": "route_", "criteria": "criteria", "group": "group"}  # fmt: skip
+          "level": "level_", "route": "route_", "criteria": "criteria", "group": "group",
+          "component": "comp_"}  # fmt: skip
 
 
 def _label(prefix: str, value: object, lang: str) -> str:

@@ -148,9 +148,23 @@ def _partnership(f: CategoryFacts) -> Measure:
            Msg("pf.partnership.some" if maybe else "pf.partnership.none", "needs both room for "
                "innovation and firms with R&D signals" + ("; some exist" if maybe else
                                                            "; none found")))  # fmt: skip
-    ev = [_potential(f)] + [Msg("pf.firm_signal", f"{s.name}: {s.signals[0]}", name=s.name or "",
-                                signal=s.signals[0]) for s in funded[:3] if s.signals]  # fmt: skip
+    ev = [_potential(f)] + [_firm_signal(s) for s in funded[:3] if s.signals]
     return _measure("innovation partnership", _fit(ok, maybe), why, ev)
+
+
+def _firm_signal(s: FittingSupplier) -> Msg:
+    """A fitting supplier's first innovation signal, carrying its component's name and its first
+    evidence line's code: the composed English sentence, passed as one parameter, reached the
+    Finnish and Swedish pages untranslated."""
+    comp = s.signal_components[0] if s.signal_components else None
+    code = comp.evidence_codes[0] if comp and comp.evidence and comp.evidence_codes else None
+    if comp is None or code is None or code.code == "text":
+        # Evidence without a code reads as given, as it does elsewhere on the pages.
+        return Msg("pf.firm_signal_text", f"{s.name}: {s.signals[0]}", name=s.name or "",
+                   signal=s.signals[0])  # fmt: skip
+    params = {k: v for k, v in code.params.items() if k not in ("name", "component", "fact")}
+    return Msg("pf.firm_signal", f"{s.name}: {comp.name}: {comp.evidence[0]}", name=s.name or "",
+               component=comp.name, fact=code.code, **params)  # fmt: skip
 
 
 def _competitive(f: CategoryFacts) -> Measure:

@@ -57,7 +57,8 @@ def test_supplier_the_buyer_pays_is_marked(
         other = next(r for r in without.results if r.name == "Niscayah Oy")
         if not learned:
             # ... the linear scorer weighs them; the trained one, fitted on award data where no
-            # supplier is known from invoices, gives them no weight (said in the README).
+            # supplier is known from invoices, gives them next to none (said in the README):
+            # same_buyer is also set by a past award, so a few of its trees split on it.
             assert hit.score > other.score
         else:
-            assert signal.contribution == pytest.approx(0.0, abs=1e-6)
+            assert abs(signal.contribution) < 1e-3
