@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -62,7 +63,7 @@ class _Loaded:
 
     build: str
     pipeline: RankingPipeline
-    potentials: dict[int, SupplierPotential]
+    potentials: Mapping[int, SupplierPotential]
 
     #: Response shapes of the potentials asked for (see ``potential_out``).
     _outs: dict[int, SupplierInnovationOut | None] = field(default_factory=dict, repr=False,
@@ -179,8 +180,7 @@ class Matcher:
         table = load_potentials(folder, index) or build_potentials(
             self.settings.model_copy(update={"index_dir": folder}), index
         )
-        suppliers = index.corpus.suppliers
-        potentials = {suppliers[pos].id: p for pos, p in table.by_pos.items()}
+        potentials = table.by_id
         scorer = trained_scorer(self.settings, index)
         cpv = load_cpv_inferrer(folder, index)
         pipe = RankingPipeline(scorer=scorer, cpv_inferrer=cpv).fit(index)

@@ -101,9 +101,7 @@ def make_split(settings: Settings, index: MatchIndex, cut: date | None, test: Se
 
 def potentials_as_of(settings: Settings, split: Split) -> dict[int, SupplierPotential]:
     """Every training supplier's innovation potential from the facts dated before the cut."""
-    table = build_potentials(settings, split.train, as_of=split.cut, save=False)
-    suppliers = split.train.corpus.suppliers
-    return {suppliers[pos].id: p for pos, p in table.by_pos.items()}
+    return dict(build_potentials(settings, split.train, as_of=split.cut, save=False).by_id)
 
 
 def run_evaluation(

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from ..settings import Settings
 from ..store.db import session_scope
 from .facts import load_facts
 from .novelty import novelty_scores
+from .packed import PackedPotentials
 from .supplier import SupplierPotential, supplier_potential
 
 log = logging.getLogger(__name__)
@@ -28,6 +30,9 @@ class PotentialTable:
     index_built_at: str
     computed_at: str
     as_of: date
+    #: Supplier id -> potential: what a server reads. Saved packed (decoded per supplier on
+    #: access, see ``PackedPotentials``); the saved table's ``by_pos`` is left empty.
+    by_id: Mapping[int, SupplierPotential] = field(default_factory=dict)
 
 
 def build_potentials(settings: Settings, index: MatchIndex, as_of: date | None = None,
@@ -46,11 +51,14 @@ def build_potentials(settings: Settings, index: MatchIndex, as_of: date | None =
         for pos, s in enumerate(index.corpus.suppliers)
         if s.id in facts
     }
+    suppliers = index.corpus.suppliers
     table = PotentialTable(
-        by_pos, index.built_at, datetime.now().isoformat(timespec="seconds"), as_of
-    )
+        by_pos, index.built_at, datetime.now().isoformat(timespec="seconds"), as_of,
+        {suppliers[pos].id: p for pos, p in by_pos.items()},
+    )  # fmt: skip
     if save:
-        dump_atomic(table, build_folder(settings.index_dir) / _FILE)
+        packed = replace(table, by_pos={}, by_id=PackedPotentials(table.by_id))
+        dump_atomic(packed, build_folder(settings.index_dir) / _FILE)
     log.info("innovation potential of %d suppliers computed", len(by_pos))
     return table
 
@@ -61,4 +69,9 @@ def load_potentials(folder: Path, index: MatchIndex) -> PotentialTable | None:
     if not path.is_file():
         return None
     table: PotentialTable = joblib.load(path)
-    return table if table.index_built_at == index.built_at else None
+    if table.index_built_at != index.built_at:
+        return None
+    if not getattr(table, "by_id", None):  # saved by an older version: by position only
+        suppliers = index.corpus.suppliers
+        table.by_id = {suppliers[pos].id: p for pos, p in table.by_pos.items()}
+    return table
