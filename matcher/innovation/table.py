@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -24,15 +24,13 @@ _FILE = "innovation.joblib"
 
 @dataclass
 class PotentialTable:
-    """Supplier position in the index -> innovation potential, with provenance."""
+    """Supplier id -> innovation potential, with provenance."""
 
-    by_pos: dict[int, SupplierPotential]
+    #: Saved packed (each potential decoded when read, see ``PackedPotentials``).
+    by_id: Mapping[int, SupplierPotential]
     index_built_at: str
     computed_at: str
     as_of: date
-    #: Supplier id -> potential: what a server reads. Saved packed (decoded per supplier on
-    #: access, see ``PackedPotentials``); the saved table's ``by_pos`` is left empty.
-    by_id: Mapping[int, SupplierPotential] = field(default_factory=dict)
 
 
 def build_potentials(settings: Settings, index: MatchIndex, as_of: date | None = None,
@@ -46,20 +44,18 @@ def build_potentials(settings: Settings, index: MatchIndex, as_of: date | None =
         facts = load_facts(session, ids, as_of)
     as_of = as_of or date.today()
     novelty = novelty_scores(index)
-    by_pos = {
-        pos: supplier_potential(facts[s.id], novelty.get(pos), as_of)
+    by_id = {
+        s.id: supplier_potential(facts[s.id], novelty.get(pos), as_of)
         for pos, s in enumerate(index.corpus.suppliers)
         if s.id in facts
     }
-    suppliers = index.corpus.suppliers
     table = PotentialTable(
-        by_pos, index.built_at, datetime.now().isoformat(timespec="seconds"), as_of,
-        {suppliers[pos].id: p for pos, p in by_pos.items()},
-    )  # fmt: skip
+        by_id, index.built_at, datetime.now().isoformat(timespec="seconds"), as_of
+    )
     if save:
-        packed = replace(table, by_pos={}, by_id=PackedPotentials(table.by_id))
+        packed = replace(table, by_id=PackedPotentials(by_id))
         dump_atomic(packed, build_folder(settings.index_dir) / _FILE)
-    log.info("innovation potential of %d suppliers computed", len(by_pos))
+    log.info("innovation potential of %d suppliers computed", len(by_id))
     return table
 
 
@@ -71,7 +67,7 @@ def load_potentials(folder: Path, index: MatchIndex) -> PotentialTable | None:
     table: PotentialTable = joblib.load(path)
     if table.index_built_at != index.built_at:
         return None
-    if not getattr(table, "by_id", None):  # saved by an older version: by position only
+    if "by_id" not in vars(table):  # saved by an older version: by position in the index
         suppliers = index.corpus.suppliers
-        table.by_id = {suppliers[pos].id: p for pos, p in table.by_pos.items()}
+        table.by_id = {suppliers[pos].id: p for pos, p in vars(table).pop("by_pos").items()}
     return table
