@@ -37,6 +37,7 @@ from .innovation.table import build_potentials, load_potentials
 from .rank import LambdaMARTScorer, Need, Ranked, Ranking, RankingPipeline
 from .rank.context import Neighbours
 from .rank.cpv_build import load_cpv_inferrer
+from .rank.explain import printed_parts
 from .rank.models import load_scorer
 from .schemas import (
     EvidenceContract,
@@ -283,15 +284,18 @@ class Matcher:
             for row, sim in zip(r.evidence_rows, r.evidence_sims, strict=True)
             for p in [procs[row]]
         ]  # fmt: skip
-        signals = [Signal(name=c.name, value=c.value, weight=c.weight,
-                          contribution=round(c.contribution, 6), explanation=c.sentence,
-                          explanation_code=MessageOut.of(c.sentence))
-                   for c in r.contributions]  # fmt: skip
+        # Base and parts rounded together (largest remainder), so that they add up to the
+        # rounded score: each rounded alone, 21 parts drifted from it by up to a few millionths.
+        base, *parts = printed_parts(r.score, [r.base, *(c.contribution for c in r.contributions)],
+                                     decimals=6)  # fmt: skip
+        signals = [Signal(name=c.name, value=c.value, weight=c.weight, contribution=part,
+                          explanation=c.sentence, explanation_code=MessageOut.of(c.sentence))
+                   for c, part in zip(r.contributions, parts, strict=True)]  # fmt: skip
         innovation = loaded.potential_out(r.supplier_id)
         return SupplierMatch(
             rank=rank, supplier_id=s.id, name=s.name, country=s.country,
             identifiers=[f"{a}:{b}" for a, b in s.identifiers], score=round(r.score, 6),
-            base_score=round(r.base, 6), fit_score=round(r.fit, 6), signals=signals,
+            base_score=base, fit_score=round(r.fit, 6), signals=signals,
             matching_cpv=r.matching_cpv, evidence=evidence, n_awards=r.n_awards,
             innovation=innovation, found_by=r.found_by, profile=s.profile_text,
         )  # fmt: skip
