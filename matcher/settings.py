@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     #: Builds kept besides the live one (a server may still be reading the one before; each
     #: costs the disk of a whole index).
     index_keep_builds: int = 2
+    #: An incremental build keeps the lexical index's vocabulary and idf, and indexes only new
+    #: documents, while those indexed since its last full fit are at most this share of the
+    #: corpus; past it (and on ``--full``) the lexical index is fitted afresh. 0: always refit.
+    lexical_refit_share: float = Field(default=0.1, ge=0.0, le=1.0)
     #: Trained ranker artefacts and their manifest.
     models_dir: Path = _ROOT / "models"
     #: Re-order the matches with the trained ranker in ``models_dir`` when one fits the index's

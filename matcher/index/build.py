@@ -22,7 +22,7 @@ from .builds import INDEX_FILE, current_build, new_build_dir, publish
 from .cluster import CacheFront, RemoteEmbedder
 from .columns import load_columns, save_columns
 from .corpus import Corpus, load_corpus
-from .incremental import Coverage, coverage_now, derivation_key, reuse_vectors
+from .incremental import Coverage, coverage_now, derivation_key, reuse_vectors, reused_rows
 from .lexical import LexicalIndex
 from .vectors import ExactIndex, VectorIndex, make_vector_index
 
@@ -110,20 +110,24 @@ def build_index(
                              previous.corpus if previous else None, since)  # fmt: skip
     lap("corpus")
     cached = CacheFront(settings, embedder, progress, remote)
+    proc_keys = [(p.id, p.text) for p in corpus.procurements]
+    proc_reused = reused_rows(proc_keys, _proc_keys(previous))
     proc_vecs = reuse_vectors(
-        [(p.id, p.text) for p in corpus.procurements], _proc_keys(previous),
+        proc_reused, [t for _, t in proc_keys],
         _matrix(previous.procurement_vectors) if previous else None, embedder.dim,
         lambda texts: cached.embed("embed procurements", texts),
     )  # fmt: skip
     prof_rows = np.array([i for i, s in enumerate(corpus.suppliers) if s.profile_text], np.int64)
+    prof_keys = [(corpus.suppliers[i].id, corpus.suppliers[i].profile_text) for i in prof_rows]
     prof_vecs = reuse_vectors(
-        [(corpus.suppliers[i].id, corpus.suppliers[i].profile_text) for i in prof_rows],
-        _profile_keys(previous), _matrix(previous.profile_vectors) if previous else None,
-        embedder.dim, lambda texts: cached.embed("embed supplier profiles", texts),
+        reused_rows(prof_keys, _profile_keys(previous)), [t for _, t in prof_keys],
+        _matrix(previous.profile_vectors) if previous else None, embedder.dim,
+        lambda texts: cached.embed("embed supplier profiles", texts),
     )  # fmt: skip
     lap("vectors")
     advance = progress("lexical index", 1)
-    lexical = LexicalIndex().fit([p.text for p in corpus.procurements])
+    lexical = _fit_lexical(settings, [t or "" for _, t in proc_keys],
+                           previous.lexical if previous else None, proc_reused)  # fmt: skip
     advance(1)
     lap("lexical")
     floor, ceiling = calibrate(cached.cached, corpus, proc_vecs)
@@ -180,6 +184,19 @@ def _previous(index_dir: Path, key: str) -> MatchIndex | None:
         log.info("previous build derived differently: building in full")
         return None
     return index
+
+
+def _fit_lexical(settings: Settings, texts: list[str], previous: LexicalIndex | None,
+                 reused: np.ndarray) -> LexicalIndex:  # fmt: skip
+    """The lexical index: warm-started from the previous build's while the documents indexed
+    since its last full fit stay within ``settings.lexical_refit_share`` of the corpus (its
+    vocabulary and idf kept, only new documents transformed), else fitted afresh."""
+    if previous is not None and getattr(previous, "by_term_", None) is not None:
+        added = getattr(previous, "added_docs_", 0) + int((reused < 0).sum())
+        if added <= settings.lexical_refit_share * len(texts):
+            log.info("lexical index warm-started: %d documents indexed since its last fit", added)
+            return LexicalIndex().fit(texts, previous, reused)
+    return LexicalIndex().fit(texts)
 
 
 def _proc_keys(index: MatchIndex | None) -> list[tuple[int, str | None]]:

@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 from ..store.models import IngestRun, MergeLog
 from ..vocab.cpv import CpvVocabulary
 
-__all__ = ["Coverage", "coverage_now", "derivation_key", "reuse_vectors"]
+__all__ = ["Coverage", "coverage_now", "derivation_key", "reuse_vectors",
+           "reused_rows"]
 
 #: The modules whose code decides a procurement's document and passage text.
 _DERIVING = ("corpus.py", "flags.py")
@@ -75,20 +76,26 @@ def coverage_now(session: Session, key: str) -> Coverage:
     return Coverage(int(running) - 1 if running else int(last), int(merges), key)
 
 
-def reuse_vectors(keys: Sequence[tuple[int, str | None]], previous: Sequence[tuple[int, str | None]],
-                  matrix: np.ndarray | None, dim: int,
-                  embed: Callable[[list[str]], np.ndarray]) -> np.ndarray:  # fmt: skip
-    """Vectors of ``(id, text)`` rows: the previous build's row where id and text are the same,
-    ``embed`` for the rest (through the embedding cache, as a full build reads every vector)."""
-    out = np.zeros((len(keys), dim), np.float32)
-    old = {k: i for i, k in enumerate(previous)} if matrix is not None else {}
-    todo: list[int] = []
-    for i, k in enumerate(keys):
-        j = old.get(k)
-        if j is None:
-            todo.append(i)
-        else:
-            out[i] = matrix[j]  # type: ignore[index]
-    if todo:
-        out[todo] = embed([keys[i][1] or "" for i in todo])
+def reused_rows(keys: Sequence[tuple[int, str | None]],
+                previous: Sequence[tuple[int, str | None]]) -> np.ndarray:  # fmt: skip
+    """For each ``(id, text)`` of ``keys``, its row in ``previous`` with the same id and text,
+    else -1: what a build can take from the previous one instead of deriving it again."""
+    old = {k: i for i, k in enumerate(previous)}
+    return np.fromiter((old.get(k, -1) for k in keys), np.int64, len(keys))
+
+
+def reuse_vectors(reused: np.ndarray, texts: Sequence[str | None], matrix: np.ndarray | None,
+                  dim: int, embed: Callable[[list[str]], np.ndarray]) -> np.ndarray:  # fmt: skip
+    """Vectors of ``texts``: the previous build's ``matrix`` row where ``reused`` gives one (see
+    :func:`reused_rows`), ``embed`` for the rest (through the embedding cache, as a full build
+    reads every vector)."""
+    out = np.zeros((len(texts), dim), np.float32)
+    if matrix is None:
+        reused = np.full(len(texts), -1, np.int64)
+    kept = np.flatnonzero(reused >= 0)
+    if len(kept):
+        out[kept] = matrix[reused[kept]]  # type: ignore[index]
+    todo = np.flatnonzero(reused < 0)
+    if len(todo):
+        out[todo] = embed([texts[i] or "" for i in todo.tolist()])
     return out

@@ -88,8 +88,23 @@ class LexicalIndex:
         self.impact_cap = impact_cap
         self.rescore = rescore
 
-    def fit(self, texts: Sequence[str]) -> LexicalIndex:
-        """Learn the vocabulary and index ``texts``; returns ``self``."""
+    def fit(self, texts: Sequence[str], previous: LexicalIndex | None = None,
+            reused: np.ndarray | None = None) -> LexicalIndex:  # fmt: skip
+        """Learn the vocabulary and index ``texts``; returns ``self``.
+
+        Args:
+            texts: The documents, one row each.
+            previous: Warm start (an incremental build): the previous build's index. Its
+                vocabulary and idf are kept, its rows are taken for unchanged documents, and
+                only the others are transformed, so the cost follows the change, not the corpus.
+                The idf then ages until the next full fit (``added_docs_`` counts the documents
+                indexed since; the build refits past ``Settings.lexical_refit_share``).
+            reused: With ``previous``: for each text, its row in ``previous`` if unchanged, else -1.
+        """
+        self.stats_ = {"queries": 0, "heads": 0, "postings_read": 0, "postings_total": 0}
+        self.n_docs_ = len(texts)
+        if previous is not None and reused is not None and previous.by_term_ is not None:
+            return self._extend(texts, previous, reused)
         # On a large corpus n-grams seen once are noise; on a small one they are all there is.
         min_df = 2 if len(texts) > 1000 else 1
         self.vectorizer_ = TfidfVectorizer(
@@ -97,20 +112,41 @@ class LexicalIndex:
             max_features=self.max_features, lowercase=True, strip_accents="unicode",
             dtype=np.float32,
         )  # fmt: skip
-        self.n_docs_ = len(texts)
-        self.stats_ = {"queries": 0, "heads": 0, "postings_read": 0, "postings_total": 0}
+        self.fitted_docs_, self.added_docs_ = len(texts), 0
         try:
             matrix = self.vectorizer_.fit_transform(list(texts) or [""])
         except ValueError:  # no n-gram at all (no text, or only blanks): nothing ever matches
             self.by_term_: sparse.csr_matrix | None = None
             return self
+        self._postings(sparse.csr_matrix(matrix))
+        return self
+
+    def _extend(self, texts: Sequence[str], previous: LexicalIndex,
+                reused: np.ndarray) -> LexicalIndex:  # fmt: skip
+        """Fit by the previous index's vocabulary: its rows where ``reused``, new rows elsewhere."""
+        self.vectorizer_ = previous.vectorizer_
+        reused = np.asarray(reused, dtype=np.int64)
+        new = np.flatnonzero(reused < 0)
+        kept = np.flatnonzero(reused >= 0)
+        fresh = (self.vectorizer_.transform([texts[i] for i in new.tolist()]) if len(new)  # none: 0 rows
+                 else sparse.csr_matrix((0, previous.by_doc_.shape[1]), dtype=np.float32))  # fmt: skip
+        stacked = sparse.vstack([previous.by_doc_[reused[kept]], fresh], format="csr")
+        order = np.empty(len(texts), np.int64)  # text i's row in ``stacked``
+        order[kept] = np.arange(len(kept))
+        order[new] = len(kept) + np.arange(len(new))
+        # getattr: an index pickled before warm starts counts as freshly fitted.
+        self.fitted_docs_ = getattr(previous, "fitted_docs_", previous.n_docs_)
+        self.added_docs_ = getattr(previous, "added_docs_", 0) + len(new)
+        self._postings(sparse.csr_matrix(stacked[order], dtype=np.float32))
+        return self
+
+    def _postings(self, by_doc: sparse.csr_matrix) -> None:
         # Term-major: the postings lists. Document-major: the exact score of given documents
         # (a candidate's own contracts, and the rescoring after reading the heads).
-        self.by_term_ = sparse.csr_matrix(matrix.T)
-        self.by_doc_ = sparse.csr_matrix(matrix)
+        self.by_term_ = sparse.csr_matrix(by_doc.T)
+        self.by_doc_ = by_doc
         self.lengths_ = np.diff(self.by_term_.indptr)
         self.heads_ = _heads(self.by_term_, self.impact_cap)
-        return self
 
     def __setstate__(self, state: dict[str, object]) -> None:
         # An index pickled before the heads existed: make them, with the default parameters.

@@ -133,6 +133,7 @@ def test_a_flat_index_of_older_versions_is_still_read(settings: Settings, embedd
 
 def test_a_record_completed_by_a_later_file_is_derived_again(settings: Settings, embedder: Embedder,
                                                              tmp_path: Path) -> None:  # fmt: skip
+    settings = settings.model_copy(update={"lexical_refit_share": 0.0})  # equal to a full build
     with gzip.open(DEMO / "decp" / "e-marchespublics.json.gz", "rt", encoding="utf-8") as f:
         records = json.load(f)["marches"][:60]
     first = tmp_path / "first.json"
@@ -168,3 +169,32 @@ def test_with_vector_backend_reindexes_contracts_for_the_ann_evaluation(
         np.testing.assert_allclose(hnsw.procurement_vectors.search(v, 10)[1], exact, atol=1e-4)
     with pytest.raises(InvalidInputError):
         with_vector_backend(demo_index, Settings(vector_backend="pgvector"))
+
+
+def test_a_small_addition_warm_starts_the_lexical_index(settings: Settings, embedder: Embedder,
+                                                        tmp_path: Path) -> None:  # fmt: skip
+    with gzip.open(DEMO / "decp" / "e-marchespublics.json.gz", "rt", encoding="utf-8") as f:
+        records = json.load(f)["marches"][:63]
+    for name, part in (("first", records[:60]), ("later", records[60:])):
+        (tmp_path / f"{name}.json").write_text(json.dumps({"marches": part}), encoding="utf-8")
+    _ingest(settings, tmp_path / "first.json")
+    before = build_index(settings, embedder)
+    _ingest(settings, tmp_path / "later.json")
+    after = build_index(settings, embedder)  # 3 new of 63: under LEXICAL_REFIT_SHARE 0.1
+    new = [i for i, p in enumerate(after.corpus.procurements)
+           if p.id not in {q.id for q in before.corpus.procurements}]  # fmt: skip
+    assert len(new) == 3 and after.lexical.vectorizer_.vocabulary_ == before.lexical.vectorizer_.vocabulary_
+    assert (after.lexical.fitted_docs_, after.lexical.added_docs_) == (len(before.corpus.procurements), 3)
+    old = [i for i in range(len(after.corpus.procurements)) if i not in new]
+    assert (after.lexical.by_doc_[old] != before.lexical.by_doc_).nnz == 0
+    texts = [after.corpus.procurements[i].text for i in new]
+    assert (after.lexical.by_doc_[new] != before.lexical.vectorizer_.transform(texts)).nnz == 0
+    row = new[0]
+    rows, scores = after.lexical.search(after.corpus.procurements[row].title, 3)
+    assert row in rows[scores >= scores[0] - 1e-6]
+    # Past the share, the next build fits the vocabulary again, as a full build does.
+    refit = build_index(settings.model_copy(update={"lexical_refit_share": 0.01}), embedder)
+    full = build_index(settings.model_copy(update={"index_dir": tmp_path / "full"}), embedder,
+                       full=True)  # fmt: skip
+    assert refit.lexical.added_docs_ == 0
+    _assert_same(refit, full, embedder)

@@ -103,3 +103,37 @@ def test_other_vectorizer_settings_go_through_scikit_learn() -> None:
     index.vectorizer_.sublinear_tf = False  # not what fit makes: the general transform answers
     q = _tfidf_one(index.vectorizer_, "beta beta alpha")
     assert np.array_equal(q.toarray(), index.vectorizer_.transform(["beta beta alpha"]).toarray())
+
+
+def test_a_warm_start_keeps_the_vocabulary_and_rows_and_adds_the_new_documents() -> None:
+    docs = _corpus(300, seed=4)
+    first = LexicalIndex().fit(docs[:250])
+    # The next corpus: contract 10 removed, 20 and 30 swapped, 50 new ones (40 unseen texts,
+    # 10 copies of kept ones), in a new order.
+    kept = [i for i in range(250) if i != 10]
+    kept[19], kept[29] = kept[29], kept[19]
+    texts = [docs[i] for i in kept] + docs[250:]
+    reused = np.array(kept + [-1] * 50, dtype=np.int64)
+    warm = LexicalIndex().fit(texts, first, reused)
+    assert warm.vectorizer_ is first.vectorizer_ and warm.n_docs_ == len(texts) == 299
+    assert (warm.fitted_docs_, warm.added_docs_) == (250, 50)
+    # Reused rows are the previous rows; new rows are the kept vocabulary's transform.
+    assert (warm.by_doc_[: len(kept)] != first.by_doc_[kept]).nnz == 0
+    assert (warm.by_doc_[len(kept):] != first.vectorizer_.transform(docs[250:])).nnz == 0
+    assert (warm.by_term_ != warm.by_doc_.T).nnz == 0
+    # Searches see the new documents and the moved ones at their new rows.
+    for row in (19, 29, 260, 298):
+        rows, scores = warm.search(texts[row], 5)
+        assert scores[0] == pytest.approx(1.0, abs=1e-5) and row in rows[scores >= scores[0] - 1e-5]
+    # Warm starts add up: a second one counts the documents since the last full fit.
+    again = LexicalIndex().fit(texts, warm, np.arange(len(texts)))
+    assert (again.fitted_docs_, again.added_docs_) == (250, 50)
+    assert (again.by_doc_ != warm.by_doc_).nnz == 0
+
+
+def test_a_warm_start_with_nothing_new_is_the_previous_index() -> None:
+    docs = _corpus(120, seed=5)
+    first = LexicalIndex().fit(docs)
+    same = LexicalIndex().fit(docs, first, np.arange(len(docs)))
+    assert (same.by_doc_ != first.by_doc_).nnz == 0 and (same.heads_ != first.heads_).nnz == 0
+    assert same.added_docs_ == 0
