@@ -54,11 +54,16 @@ def _same(a: MatchIndex, b: MatchIndex) -> dict[str, bool]:
 def _lexical_overlap(a: MatchIndex, b: MatchIndex, needs: int = 200, k: int = 10) -> float:
     """Mean share of the top ``k`` contracts by wording that ``a`` and ``b`` agree on, for
     ``needs`` sampled titles: what a warm-started lexical index (vocabulary and idf of its last
-    full fit) gives up against a fresh fit."""
+    full fit) gives up against a fresh fit. Contracts are compared by text, since the corpus
+    repeats each text under several ids, and copies tie."""
     procs = a.corpus.procurements
     rows = np.random.default_rng(0).choice(len(procs), size=min(needs, len(procs)), replace=False)
-    shares = [len(set(a.lexical.search(procs[int(r)].title, k)[0].tolist())
-                  & set(b.lexical.search(procs[int(r)].title, k)[0].tolist())) / k for r in rows]
+
+    def top(index: MatchIndex, title: str) -> set[str]:
+        return {procs[int(r)].text for r in index.lexical.search(title, k)[0]}
+
+    shares = [len(top(a, procs[int(r)].title) & top(b, procs[int(r)].title))
+              / max(1, len(top(b, procs[int(r)].title))) for r in rows]  # fmt: skip
     return round(float(np.mean(shares)), 4)
 
 

@@ -24,7 +24,7 @@ from .columns import load_columns, save_columns
 from .corpus import Corpus, load_corpus
 from .incremental import Coverage, coverage_now, derivation_key, reuse_vectors, reused_rows
 from .lexical import LexicalIndex
-from .vectors import ExactIndex, VectorIndex, make_vector_index
+from .vectors import ExactIndex, VectorIndex, make_vector_index, update_vector_index
 
 log = logging.getLogger(__name__)
 _MANIFEST = "manifest.json"
@@ -132,9 +132,13 @@ def build_index(
     lap("lexical")
     floor, ceiling = calibrate(cached.cached, corpus, proc_vecs)
     lap("calibrate")
+    proc_index, graph_kept = update_vector_index(
+        settings, "procurements", proc_vecs, previous.procurement_vectors if previous else None,
+        proc_reused)  # fmt: skip
+    log.info("contract vectors: %s", "previous graph updated" if graph_kept else "indexed afresh")
+    lap("vector index")
     index = MatchIndex(
-        corpus=corpus, model_name=embedder.name,
-        procurement_vectors=make_vector_index(settings, "procurements", proc_vecs),
+        corpus=corpus, model_name=embedder.name, procurement_vectors=proc_index,
         profile_vectors=make_vector_index(settings, "profiles", prof_vecs),
         profile_rows=prof_rows, lexical=lexical, built_at=datetime.now().isoformat(timespec="seconds"),
         sim_floor=floor, sim_ceiling=ceiling, coverage=coverage,

@@ -8,9 +8,9 @@ import.
 from __future__ import annotations
 
 from .ann import ExactIndex, HnswIndex, PgVectorIndex, VectorIndex, top_k
-from .ann.factory import load_vector_index, make_vector_index
+from .ann.factory import load_vector_index, make_vector_index, update_vector_index
 
 __all__ = [
     "ExactIndex", "HnswIndex", "PgVectorIndex", "VectorIndex", "load_vector_index",
-    "make_vector_index", "top_k",
+    "make_vector_index", "top_k", "update_vector_index",
 ]  # fmt: skip

@@ -198,3 +198,27 @@ def test_a_small_addition_warm_starts_the_lexical_index(settings: Settings, embe
                        full=True)  # fmt: skip
     assert refit.lexical.added_docs_ == 0
     _assert_same(refit, full, embedder)
+
+
+def test_an_incremental_build_updates_the_previous_hnsw_graph(
+    settings: Settings, embedder: Embedder, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = settings.model_copy(update={"vector_backend": "hnsw"})
+    _ingest(settings, DEMO / "decp" / "e-marchespublics.json.gz")
+    before = build_index(settings, embedder)
+    _ingest(settings, DEMO / "decp" / "data.gouv.fr_pes.json.gz")
+    with caplog.at_level("INFO", logger="matcher.index.build"):
+        after = build_index(settings, embedder)
+    assert "contract vectors: previous graph updated" in caplog.text
+    n = len(after.corpus.procurements)
+    assert len(after.procurement_vectors) == n > len(before.corpus.procurements)
+    loaded = load_index(settings.index_dir)
+    full = build_index(settings.model_copy(update={"index_dir": tmp_path / "full"}), embedder,
+                       full=True)  # fmt: skip
+    matrix = full.procurement_vectors.vectors_for(np.arange(n))
+    np.testing.assert_array_equal(loaded.procurement_vectors.vectors_for(np.arange(n)), matrix)
+    # The updated graph finds what exact search finds (similarities: repeated titles tie).
+    rows = np.arange(0, n, max(1, n // 40))
+    found = [np.isin(np.round(loaded.procurement_vectors.search(matrix[r], 10)[1], 5),
+                     np.round(np.sort(matrix @ matrix[r])[::-1][:10], 5)).mean() for r in rows]
+    assert np.mean(found) >= 0.95

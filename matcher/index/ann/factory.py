@@ -13,7 +13,8 @@ from .exact import ExactIndex
 from .hnsw import HnswIndex
 from .pgvector import PgVectorIndex, is_postgres_url, pgvector_available
 
-__all__ = ["choose_backend", "hnsw_params", "load_vector_index", "make_vector_index"]
+__all__ = ["choose_backend", "hnsw_params", "load_vector_index", "make_vector_index",
+           "update_vector_index"]
 
 log = logging.getLogger(__name__)
 _TABLE = "innomatch_vectors_{name}"
@@ -67,6 +68,41 @@ def make_vector_index(settings: Settings, name: str, vectors: np.ndarray,
         return index
     return PgVectorIndex.build(_vector_url(settings), _TABLE.format(name=name), ids, vectors,
                                hnsw_params(settings))  # fmt: skip
+
+
+def update_vector_index(settings: Settings, name: str, vectors: np.ndarray,
+                        previous: VectorIndex | None, reused: np.ndarray) -> tuple[VectorIndex, bool]:
+    """An index over ``vectors`` (ids ``0..n-1``) for an incremental build: the previous build's
+    HNSW graph updated in place where it can be, else a new one (:func:`make_vector_index`).
+
+    The graph is taken when the backend and its parameters are the same and every reused row
+    kept its id (``reused[i]`` is ``i`` or -1: new ingests append, merges move no contract).
+    Then only changed and new rows are inserted (hnswlib replaces a vector by id) and rows past
+    the end removed: building a graph is the costliest part of indexing a large corpus, and
+    the cost now follows the change. The graph differs from a fresh build's (insertion order),
+    so its answers may too, within the recall an HNSW graph has either way.
+
+    Args:
+        settings: backend choice and parameters.
+        name: what the vectors are (the pgvector table name when one is made).
+        vectors: every row's vector, reused and new.
+        previous: the previous build's index (modified in place when taken).
+        reused: for each row, its id in ``previous`` if unchanged, else -1.
+
+    Returns:
+        The index, and whether the previous graph was taken.
+    """
+    vectors = np.asarray(vectors, dtype=np.float32)
+    n = len(vectors)
+    kept = reused >= 0
+    if (isinstance(previous, HnswIndex) and choose_backend(settings, n) == "hnsw"
+            and previous.params == hnsw_params(settings) and previous.dim == vectors.shape[1]
+            and np.array_equal(reused[kept], np.flatnonzero(kept))):  # fmt: skip
+        changed = np.flatnonzero(~kept)
+        previous.add(changed, vectors[changed])
+        previous.remove(np.arange(n, previous.capacity_ids(), dtype=np.int64))
+        return previous, True
+    return make_vector_index(settings, name, vectors), False
 
 
 def load_vector_index(folder: Path, settings: Settings) -> VectorIndex:

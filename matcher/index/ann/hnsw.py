@@ -68,6 +68,10 @@ class HnswIndex:
         """Length of each vector."""
         return self._dim
 
+    def capacity_ids(self) -> int:
+        """One past the largest id ever stored (live or removed)."""
+        return len(self._alive)
+
     def _has(self, ids: np.ndarray) -> np.ndarray:
         inside = ids < len(self._alive)
         out = np.zeros(len(ids), bool)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from matcher.index.ann import ExactIndex, HnswIndex, PgVectorIndex, choose_backend
-from matcher.index.ann.factory import load_vector_index, make_vector_index
+from matcher.index.ann.factory import load_vector_index, make_vector_index, update_vector_index
 from matcher.settings import Settings
 
 Unit = Callable[[int, int, int], np.ndarray]
@@ -53,3 +53,41 @@ def test_pgvector_chosen_by_auto_and_reloaded(
     back = load_vector_index(tmp_path / "v", s)
     assert isinstance(back, PgVectorIndex) and back.search(m[42], 1)[0].tolist() == [42]
     back.drop()
+
+
+def test_update_takes_the_previous_graph_when_rows_kept_their_ids(
+    tmp_path: Path, unit_vectors: Unit
+) -> None:
+    s = _settings(tmp_path, vector_backend="hnsw")
+    m = unit_vectors(300, 16, 1)
+    previous = make_vector_index(s, "procurements", m[:250])
+    # Rows 0..249 kept (row 7's text changed), 50 new rows appended.
+    reused = np.r_[np.arange(250), np.full(50, -1)].astype(np.int64)
+    reused[7] = -1
+    new = m.copy()
+    new[7] = m[299]
+    updated, kept = update_vector_index(s, "procurements", new, previous, reused)
+    assert kept and updated is previous and len(updated) == 300
+    np.testing.assert_array_equal(updated.vectors_for(np.arange(300)), new)
+    for row in (3, 7, 260, 299):
+        rows = updated.search(new[row], 2)[0].tolist()
+        assert row in rows  # rows 7 and 299 hold the same vector now
+    # Fewer rows than before: the ones past the end are removed.
+    shrunk, kept = update_vector_index(s, "procurements", new[:200], updated,
+                                       np.arange(200, dtype=np.int64))  # fmt: skip
+    assert kept and len(shrunk) == 200
+    assert shrunk.search(new[250], 5)[0].max() < 200
+
+
+def test_update_builds_afresh_when_rows_moved_or_the_backend_changed(
+    tmp_path: Path, unit_vectors: Unit
+) -> None:
+    s = _settings(tmp_path, vector_backend="hnsw")
+    m = unit_vectors(100, 16, 2)
+    previous = make_vector_index(s, "procurements", m)
+    moved = np.r_[np.arange(1, 100), 0].astype(np.int64)
+    fresh, kept = update_vector_index(s, "procurements", m[moved], previous, moved)
+    assert not kept and fresh is not previous and fresh.search(m[0], 1)[0].tolist() == [99]
+    exact, kept = update_vector_index(_settings(tmp_path, vector_backend="exact"), "procurements",
+                                      m, previous, np.arange(100, dtype=np.int64))  # fmt: skip
+    assert not kept and isinstance(exact, ExactIndex)
