@@ -12,8 +12,8 @@ import numpy as np
 from sqlalchemy import select
 
 from ..embed import CachedEmbedder
-from ..index.build import index_before
 from ..index.corpus import need_text
+from ..index.subsets import index_before
 from ..store.db import session_scope
 from ..store.models import Organisation
 from ..vocab import cpv_vocabulary

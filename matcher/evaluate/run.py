@@ -15,7 +15,8 @@ from threadpoolctl import threadpool_limits
 from ..embed import CachedEmbedder, EmbeddingCache, load_embedder
 from ..exceptions import InvalidInputError
 from ..index import load_index
-from ..index.build import MatchIndex, with_vector_backend
+from ..index.build import MatchIndex
+from ..index.subsets import with_vector_backend
 from ..innovation.supplier import SupplierPotential
 from ..innovation.table import build_potentials
 from ..rank.cpv_infer import CpvInferrer

@@ -10,8 +10,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from ..exceptions import InvalidInputError
-from ..index.build import MatchIndex, index_before
+from ..index.build import MatchIndex
 from ..index.corpus import ProcurementDoc, procurement_text
+from ..index.subsets import index_before
 from ..ingest.formats import detect, expand
 from ..ingest.records import ProcurementRecord
 from ..rank.need import Need

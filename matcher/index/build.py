@@ -7,24 +7,25 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import joblib
 import numpy as np
 
-from ..embed import CachedEmbedder, Embedder, load_embedder
-from ..exceptions import IndexNotBuiltError, InvalidInputError
+from ..embed import Embedder, load_embedder
+from ..exceptions import IndexNotBuiltError
 from ..settings import Settings
 from ..store.db import session_scope
 from ..vocab import cpv_vocabulary
 from .builds import INDEX_FILE, current_build, new_build_dir, publish
+from .calibration import calibrate
 from .cluster import CacheFront, RemoteEmbedder
 from .columns import load_columns, save_columns
 from .corpus import Corpus, load_corpus
 from .incremental import Coverage, coverage_now, derivation_key, reuse_vectors, reused_rows
 from .lexical import LexicalIndex
-from .vectors import ExactIndex, VectorIndex, make_vector_index, update_vector_index
+from .vectors import VectorIndex, make_vector_index, update_vector_index
 
 log = logging.getLogger(__name__)
 _MANIFEST = "manifest.json"
@@ -114,14 +115,14 @@ def build_index(
     proc_reused = reused_rows(proc_keys, _proc_keys(previous))
     proc_vecs = reuse_vectors(
         proc_reused, [t for _, t in proc_keys],
-        _matrix(previous.procurement_vectors) if previous else None, embedder.dim,
+        matrix_of(previous.procurement_vectors) if previous else None, embedder.dim,
         lambda texts: cached.embed("embed procurements", texts),
     )  # fmt: skip
     prof_rows = np.array([i for i, s in enumerate(corpus.suppliers) if s.profile_text], np.int64)
     prof_keys = [(corpus.suppliers[i].id, corpus.suppliers[i].profile_text) for i in prof_rows]
     prof_vecs = reuse_vectors(
         reused_rows(prof_keys, _profile_keys(previous)), [t for _, t in prof_keys],
-        _matrix(previous.profile_vectors) if previous else None, embedder.dim,
+        matrix_of(previous.profile_vectors) if previous else None, embedder.dim,
         lambda texts: cached.embed("embed supplier profiles", texts),
     )  # fmt: skip
     lap("vectors")
@@ -214,67 +215,9 @@ def _profile_keys(index: MatchIndex | None) -> list[tuple[int, str | None]]:
     return [(sup[i].id, sup[i].profile_text) for i in index.profile_rows]
 
 
-def _matrix(vectors: VectorIndex) -> np.ndarray:
+def matrix_of(vectors: VectorIndex) -> np.ndarray:
+    """Every stored vector of ``vectors``, in id order."""
     return vectors.vectors_for(np.arange(len(vectors), dtype=np.int64))
-
-
-def index_before(index: MatchIndex, before: date, include_undated: bool = False) -> MatchIndex:
-    """The index restricted to contracts dated strictly before ``before``.
-
-    Undated contracts are left out unless ``include_undated``: nothing shows they came before
-    the queries, so including them may leak the future (reported apart, never by default).
-    """
-    rows = [
-        i
-        for i, p in enumerate(index.corpus.procurements)
-        if (p.date and p.date < before) or (include_undated and p.date is None)
-    ]
-    procs = [index.corpus.procurements[i] for i in rows]
-    vectors = index.procurement_vectors.vectors_for(np.array(rows, dtype=np.int64))
-    return replace(
-        index,
-        # Purchase history is left out too: it is not dated per pair, so it could leak the future.
-        corpus=Corpus(procs, index.corpus.suppliers),
-        procurement_vectors=ExactIndex(vectors),
-        lexical=LexicalIndex().fit([p.text for p in procs]),
-    )
-
-
-def with_vector_backend(index: MatchIndex, settings: Settings) -> MatchIndex:
-    """``index`` with its contract vectors indexed by ``settings.vector_backend`` (``exact`` or
-    ``hnsw``, in process): the evaluation's training side is cut from the built index with exact
-    search, and this measures the ANN backend's ranking against it on the same split."""
-    if settings.vector_backend not in ("exact", "hnsw"):
-        raise InvalidInputError("the evaluation compares the in-process backends: exact or hnsw")
-    vectors = _matrix(index.procurement_vectors)
-    return replace(index, procurement_vectors=make_vector_index(settings, "procurements", vectors))
-
-
-def calibrate(
-    embedder: Embedder | CachedEmbedder, corpus: Corpus, vectors: np.ndarray, sample: int = 200
-) -> tuple[float, float]:
-    """Learn what "unrelated" and "very similar" mean for queries in this model's cosine scale.
-
-    Sampled contract titles are embedded as queries, as a buyer's need would be. Floor: the 90th
-    percentile of their similarity to all contracts. Ceiling: the median similarity to the best
-    other contract (the contract itself and verbatim copies of its title left out). Ranking reads
-    similarities on that scale, so a weak best match stays weak instead of counting as perfect.
-    """
-    n = len(corpus.procurements)
-    if n < 50:
-        return 0.75, 0.92
-    rows = np.random.default_rng(0).choice(n, size=min(sample, n), replace=False)
-    titles = [corpus.procurements[r].title for r in rows]
-    # Through the cache when given one: an incremental build embeds no query again.
-    sims = embedder.embed_queries(titles) @ vectors.T
-    floor = float(np.percentile(sims, 90))
-    by_title: dict[str, list[int]] = {}
-    for i, p in enumerate(corpus.procurements):
-        by_title.setdefault(p.title.casefold(), []).append(i)
-    for i, title in enumerate(titles):
-        sims[i, by_title[title.casefold()]] = -1.0
-    ceiling = float(np.median(sims.max(axis=1)))
-    return floor, max(ceiling, floor + 0.02)
 
 
 def dump_atomic(obj: object, path: Path) -> None:

@@ -19,7 +19,8 @@ from typing import Any
 import lightgbm as lgb
 import numpy as np
 
-from ..index.build import MatchIndex, index_before
+from ..index.build import MatchIndex
+from ..index.subsets import index_before
 from .features import FEATURES
 from .need import Need
 from .pipeline import RankingPipeline

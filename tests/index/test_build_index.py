@@ -12,8 +12,8 @@ import pytest
 from matcher.embed import Embedder
 from matcher.exceptions import InvalidInputError
 from matcher.index import MatchIndex, build_index, load_index
-from matcher.index.build import with_vector_backend
 from matcher.index.builds import current_build
+from matcher.index.subsets import with_vector_backend
 from matcher.ingest import ingest_paths
 from matcher.rank import Need, RankingPipeline
 from matcher.resolve.merge import merge, undo

@@ -13,7 +13,7 @@ from cpv_helpers import HashEmbedder, make_index, tiny_index
 
 from matcher.embed import CachedEmbedder, Embedder, EmbeddingCache
 from matcher.index import MatchIndex
-from matcher.index.build import index_before
+from matcher.index.subsets import index_before
 from matcher.rank import Need, RankingPipeline
 from matcher.rank.cpv_infer import DEFAULT_PART_WEIGHTS, CpvInferrer, _proba, label_codes
 from matcher.rank.cpv_parts import (
