@@ -95,6 +95,9 @@ class Settings(BaseSettings):
         "decp": 20_480, "ocds": 512, "ytj": 256, "hilma2014-notices": 256, "eforms": 64,
         "default": 4096,
     }  # fmt: skip
+    #: Ingest: a file of at least this many MiB is read and screened by a child process while
+    #: this one writes (the two halves of an ingest overlap on two cores); 0: always in process.
+    ingest_read_ahead_mib: float = Field(default=1.0, ge=0)
     #: API: largest request body in bytes (413 above it).
     api_max_body_bytes: int = 1_000_000
     #: Sign-in: failed attempts allowed per account within ``login_window_s`` (then 429).

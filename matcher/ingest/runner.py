@@ -11,12 +11,13 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 
-from ..exceptions import InnomatchError, LimitExceededError, UnreadableFileError
+from ..exceptions import UnreadableFileError
 from ..settings import get_settings
 from ..store.db import session_scope
 from ..store.models import IngestRun
 from .formats import Reader, detect, get_reader
-from .limits import IngestLimits, check_file_size, current, screen, use_limits
+from .limits import IngestLimits, use_limits
+from .reading import read_ahead, screened_records
 from .records import Record
 from .writer import FileIngest, FileReport
 
@@ -49,32 +50,6 @@ def ingest_file(
         return _ingest_file(url, path, fmt, progress)
 
 
-def _records(reader: Reader, path: Path) -> Iterator[Record]:
-    """The reader's records, each screened against the limits, at most ``max_records`` of them.
-
-    Raises:
-        LimitExceededError: past ``max_records``.
-        UnreadableFileError: if the reader fails on the file itself (a last guard: readers
-            quarantine bad elements themselves).
-    """
-    check_file_size(path, reader.name, path.stat().st_size if path.is_file() else 0)
-    cap = current().max_records
-    try:
-        for n, rec in enumerate(reader.read(path), start=1):
-            if n > cap:
-                raise LimitExceededError(
-                    path, f"more than {cap} records (INGEST_MAX_RECORDS); split the file"
-                )
-            yield screen(rec)
-    except (InnomatchError, MemoryError):
-        raise
-    except RecursionError:
-        raise LimitExceededError(path, "nested too deeply to read") from None
-    except Exception as exc:  # noqa: BLE001  # a reader bug must not end the batch with a traceback
-        log.exception("reader %s failed on %s", reader.name, path)
-        raise UnreadableFileError(path, f"cannot read ({type(exc).__name__}: {exc})") from exc
-
-
 def _ingest_file(
     url: str, path: Path, fmt: str | None, progress: Callable[[int], None] | None
 ) -> FileReport:
@@ -89,7 +64,7 @@ def _ingest_file(
             job = FileIngest(session, reader, path, run_id)
             # No autoflush: lookups would otherwise flush pending rows one small batch at a time.
             with session.no_autoflush:
-                for rec in _records(reader, path):
+                for rec in _reading(reader, path):
                     job.add(rec)
                     if progress and job.report.read % 500 == 0:
                         progress(job.report.read)
@@ -102,6 +77,16 @@ def _ingest_file(
         raise
     _finish(url, run_id, report, status, error)
     return report
+
+
+def _reading(reader: Reader, path: Path) -> Iterator[Record]:
+    """The file's screened records: read ahead in a child process when the file is large enough
+    to repay starting one (``INGEST_READ_AHEAD_MIB``; 0 reads in this process)."""
+    mib = get_settings().ingest_read_ahead_mib
+    size = path.stat().st_size if path.is_file() else 0
+    if mib and size >= mib * 2**20:
+        return read_ahead(reader, path)
+    return screened_records(reader, path)
 
 
 def _finish(url: str, run_id: int, report: FileReport, status: str, error: str | None) -> None:
