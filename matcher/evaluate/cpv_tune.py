@@ -37,6 +37,10 @@ DEFAULT_GRID: dict[str, Sequence[Any]] = {
     "weight_step": (0.1,),
     "wording_c": (3.0, 10.0),
     "wording_temperature": (0.02, 0.05, 0.1),
+    # The lexical gates of the two wording parts (``CpvInferrer.min_wording*``); 0.3 was the
+    # single hand-set gate before they were searched.
+    "min_wording_classifier": (0.0, 0.1, 0.2, 0.3),
+    "min_wording": (0.0, 0.2, 0.3),
     # Weights tried for the two wording parts, the vector parts' mix scaled to the rest.
     "wording_weight": (0.0, 0.1, 0.2, 0.3, 0.4, 0.5),
     "wording_votes_weight": (0.0, 0.1, 0.2, 0.3),
@@ -49,13 +53,16 @@ DEFAULT_GRID: dict[str, Sequence[Any]] = {
 }
 _PARTS = {"votes": ("n_neighbours", "vote_temperature"),
           "labels": ("label_temperature", "label_langs", "label_pool"), "classifier": ("classifier_c", "classifier_labels"),
-          "wording": ("wording_c",), "wording_votes": ("wording_temperature",),
+          "wording": ("wording_c", "min_wording_classifier"),
+          "wording_votes": ("wording_temperature", "min_wording"),
           "buyer": ("buyer_smoothing",), "region": ("region_smoothing",)}  # fmt: skip
 #: The parts read from the need's vector; the wording parts join them in a stage of their own,
 #: then the buyer's and region's priors in a last one.
 _VECTOR_PARTS = ("votes", "labels", "classifier")
 _TEXT_PARTS = (*_VECTOR_PARTS, "wording", "wording_votes")
 _LEVELS = (2, 3)
+#: Knobs read only when predicting: settings that differ in them alone share one fit.
+_PREDICT_TIME = ("min_wording", "min_wording_classifier")
 
 
 def _matrices(inferrer: CpvInferrer, part: str, vectors: np.ndarray, queries: Sequence[EvalQuery],
@@ -150,8 +157,15 @@ def tune_cpv_inferrer(
     universe = {n: {p: i for i, p in enumerate(sorted({c[:n] for c in known}))} for n in _LEVELS}
     cached: _Cached = {part: [] for part in _PARTS}
     for part in _PARTS:
+        fits: dict[tuple[Any, ...], CpvInferrer] = {}
         for setting in _settings(grid, part):
-            inferrer = CpvInferrer(weights=_alone(part), **setting).fit(split.train, embedder)
+            key = tuple(v for k, v in setting.items() if k not in _PREDICT_TIME)
+            if key not in fits:
+                fits[key] = CpvInferrer(weights=_alone(part), **setting).fit(split.train, embedder)
+            inferrer = fits[key]
+            for name in _PREDICT_TIME:  # as if constructed with them: fit never reads them
+                if name in setting:
+                    setattr(inferrer, name, setting[name])
             matrices = _matrices(inferrer, part, vectors, queries, universe)
             cached[part].append((setting, matrices))
     truth = {n: np.array([universe[n][c[:n]] for c in truth_codes]) for n in _LEVELS}

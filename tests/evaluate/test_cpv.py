@@ -73,12 +73,14 @@ def test_choices_are_made_inside_the_training_period(demo_index: MatchIndex, emb
             "label_langs": (("en",),), "label_pool": (1, 3), "classifier_c": (0.01,),
             "weight_step": (0.5,), "wording_c": (10.0,), "wording_temperature": (0.05,),
             "wording_weight": (0.0, 0.3), "wording_votes_weight": (0.0, 0.1),
+            "min_wording_classifier": (0.0, 0.3), "min_wording": (0.3,),
             "buyer_smoothing": (10.0,), "region_smoothing": (10.0,), "buyer_weight": (0.0, 0.1),
             "region_weight": (0.0, 0.1)}  # fmt: skip
     params, record = tune_cpv_inferrer(split.train, CachedEmbedder(embedder, cache), grid)
     assert date.fromisoformat(record["cut"]) < split.cut  # the validation cut is in training
     assert record["train_contracts"] < len(split.train.corpus.procurements)
     assert params["label_pool"] in (1, 3) and sum(params["weights"].values()) == pytest.approx(1.0)
+    assert params["min_wording_classifier"] in (0.0, 0.3) and params["min_wording"] == 0.3
     mixed, alone = record["scores"]["objective"], record["each_part_alone"]
     assert mixed >= max(a["objective"] for a in alone.values())  # a part alone is one of the mixes
     assert alone["classifier"]["division@1"] > 0.5  # titles say their trade

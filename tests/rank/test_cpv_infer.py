@@ -13,9 +13,17 @@ from cpv_helpers import HashEmbedder, make_index, tiny_index
 
 from matcher.embed import CachedEmbedder, Embedder, EmbeddingCache
 from matcher.index import MatchIndex
+from matcher.index.columns import load_columns, save_columns
 from matcher.index.subsets import index_before
 from matcher.rank import Need, RankingPipeline
-from matcher.rank.cpv_infer import DEFAULT_PART_WEIGHTS, CpvInferrer, _proba, label_codes
+from matcher.rank.cpv_infer import (
+    DEFAULT_PART_WEIGHTS,
+    CpvInferrer,
+    _first_codes,
+    _labelled_rows,
+    _proba,
+    label_codes,
+)
 from matcher.rank.cpv_parts import (
     LabelTable,
     label_text,
@@ -265,3 +273,46 @@ def test_the_pipeline_hands_the_needs_buyer_and_region_to_the_inferrer(
     pipe.context(Need(text="asphalt", buyer_id=7, region="FI1B"), vector)
     pipe.context(Need(text="asphalt", cpv=["45233140"], buyer_id=7), vector)  # given: not inferred
     assert seen == [(7, "FI1B")]
+
+
+def _many_titles(n: int) -> MatchIndex:
+    """``n`` contracts in three trades (one without a code, one without a title)."""
+    trades = [("road", "45233140"), ("clean", "90911200"), ("drug", "33600000")]
+    rows = [(f"{trades[i % 3][0]} {i}", trades[i % 3][1]) for i in range(n)]
+    vectors = HashEmbedder().embed_queries([t for t, _ in rows])
+    index = make_index([(t, c, v) for (t, c), v in zip(rows, vectors, strict=True)])
+    procs = list(index.corpus.procurements)
+    procs[0], procs[1] = replace(procs[0], cpv=[]), replace(procs[1], title="")
+    return replace(index, corpus=replace(index.corpus, procurements=procs))
+
+
+def test_classifiers_train_on_a_seeded_sample_beyond_the_cap() -> None:
+    index, embedder = _many_titles(28), HashEmbedder()
+    everything = CpvInferrer().fit(index, embedder)
+    assert everything.fit_rows_.tolist() == list(range(2, 28))  # below the cap: every titled code
+    capped = CpvInferrer(max_fit_rows=12, random_state=3).fit(index, embedder)
+    rows = capped.fit_rows_
+    assert len(rows) == 12 and len(set(rows.tolist())) == 12 and rows.min() >= 2
+    assert all(clf[0].n_samples_seen_ == 12 for clf in capped.classifiers_.values())
+    assert capped.classifiers_ and capped.wording_ is not None
+    assert len(capped.row_codes_) == 28  # the votes still read every contract
+    again = CpvInferrer(max_fit_rows=12, random_state=3).fit(index, embedder)
+    np.testing.assert_array_equal(again.fit_rows_, rows)  # deterministic
+    for n, clf in capped.classifiers_.items():
+        np.testing.assert_array_equal(again.classifiers_[n][-1].coef_, clf[-1].coef_)
+    other = CpvInferrer(max_fit_rows=12, random_state=4).fit(index, embedder)
+    assert other.fit_rows_.tolist() != rows.tolist()
+
+
+def test_columnar_rows_give_the_same_codes_and_training_rows(tmp_path: Path) -> None:
+    # The columnar corpus is read through its arrays, a list of documents row by row.
+    index = _many_titles(12)
+    procs = list(index.corpus.procurements)
+    procs[5] = replace(procs[5], title=None)  # type: ignore[arg-type]
+    procs[6] = replace(procs[6], cpv=["45000000", "90000000"])
+    save_columns(procs, [], tmp_path)
+    rows, _ = load_columns(tmp_path)
+    assert _first_codes(rows) == _first_codes(procs) == [p.cpv[0] if p.cpv else None for p in procs]
+    assert _first_codes(rows)[:2] == [None, "90911200"] and _first_codes(rows)[6] == "45000000"
+    expected = [i for i, p in enumerate(procs) if p.cpv and p.title]
+    assert _labelled_rows(rows).tolist() == _labelled_rows(procs).tolist() == expected

@@ -59,8 +59,27 @@ def test_wording_foreign_to_the_past_stays_silent() -> None:
     # parts do not vote (they would vote at random).
     only_words = {"votes": 0.0, "labels": 0.0, "classifier": 0.0, "wording": 0.5,
                   "wording_votes": 0.5}  # fmt: skip
-    inferrer = CpvInferrer(weights=only_words).fit(_index(), HashEmbedder())
+    inferrer = CpvInferrer(weights=only_words, min_wording=0.0, min_wording_classifier=0.0)
+    inferrer.fit(_index(), HashEmbedder())
     vector = HashEmbedder().embed_queries(["xyz"])[0]
     words = {"wording", "wording_votes"}
     assert not words & set(inferrer.part_scores(vector, text="hemtjänst för äldre"))
     assert words <= set(inferrer.part_scores(vector, text="nettoyage des vitres"))  # its own do
+
+
+def test_each_wording_part_has_its_own_gate() -> None:
+    # "lavage auto" shares a little wording with the titles (its best lexical score is 0.15).
+    only_words = {"votes": 0.0, "labels": 0.0, "classifier": 0.0, "wording": 0.5,
+                  "wording_votes": 0.5}  # fmt: skip
+    inferrer = CpvInferrer(weights=only_words, min_wording=0.3, min_wording_classifier=0.1)
+    inferrer.fit(_index(), HashEmbedder())
+    vector, words = HashEmbedder().embed_queries(["xyz"])[0], {"wording", "wording_votes"}
+
+    def speaking(text: str) -> set[str]:
+        return words & set(inferrer.part_scores(vector, text=text))
+
+    assert speaking("lavage auto") == {"wording"}
+    inferrer.min_wording, inferrer.min_wording_classifier = 0.1, 0.3
+    assert speaking("lavage auto") == {"wording_votes"}
+    inferrer.min_wording = inferrer.min_wording_classifier = 0.2
+    assert speaking("lavage auto") == set() and speaking("nettoyage des vitres") == words
