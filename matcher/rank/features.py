@@ -15,7 +15,6 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from ..index.build import MatchIndex
-from ..index.columns import columns_of
 from ..index.ragged import pair_sums, paused_gc
 from ..vocab.cpv import LEVELS, shared_level
 from .context import NeedContext, Neighbours
@@ -91,7 +90,7 @@ class FeatureBuilder:
         self.scale_ = max(index.sim_ceiling - index.sim_floor, 1e-3)
         # Per contract row, as arrays: a candidate's past is then read with a few numpy ops.
         # Built from whole columns (a row object per contract cost seconds at 1M rows).
-        cols = columns_of(index.corpus.procurements)
+        cols = self.history_.columns_for(index.corpus.procurements)
         self.winners_ = cols.ragged_column("winners")
         region, regions = cols.column("region"), cols.categories("region")
         used = [regions[c] for c in np.unique(region[region >= 0]).tolist()]

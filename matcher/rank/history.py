@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 
 from ..index.build import MatchIndex
-from ..index.columns import columns_of
-from ..index.corpus import SupplierDoc
+from ..index.columns import Columns, columns_of
+from ..index.corpus import ProcurementDoc, SupplierDoc
 from ..index.lexical import LexicalIndex
 from ..index.ragged import group_counts, group_lists, group_unique, paused_gc
 from ..vocab import cpv_vocabulary
@@ -26,6 +26,8 @@ class SupplierHistory:
     """Per-supplier awards, CPV codes, places, buyers, invoices and names of one index.
 
     Attributes (after ``fit``):
+        columns_: The contracts' columns it read (for plain documents, the fields encoded once;
+            see ``columns_for``).
         winners_: Every contract's winners (supplier ids, flat with offsets).
         won_: Supplier id -> rows of the contracts it won.
         cpv_: Supplier id -> every CPV code of its won contracts.
@@ -71,7 +73,8 @@ class SupplierHistory:
         # winner of each contract is one event, grouped in the order a loop over the rows and
         # their winners would meet it, so every dict and Counter (and its ties) is the loop's.
         vocab = cpv_vocabulary()
-        cols = columns_of(index.corpus.procurements)
+        self._procurements = index.corpus.procurements
+        self.columns_ = cols = columns_of(self._procurements)
         self.winners_ = winners = cols.ragged_column("winners")
         cpv, codes = cols.ragged_column("cpv"), cols.categories("cpv")
         sid, row = winners.values, winners.owners()
@@ -104,6 +107,11 @@ class SupplierHistory:
             group_counts(key, sid[both]), lambda k: (regions[k // n_divs], divs[k % n_divs]))
         self.buyer_total_ = {b: sum(c.values()) for b, c in self.by_buyer_.items()}
         self.parent_of_ = vocab.parent
+
+    def columns_for(self, procurements: Sequence[ProcurementDoc]) -> Columns:
+        """The columns of ``procurements``: those this history read if they are the same
+        sequence (a corpus of documents is then not encoded again), else their own."""
+        return self.columns_ if procurements is self._procurements else columns_of(procurements)
 
     def won_rows(self, supplier_id: int) -> np.ndarray:
         """Rows of the contracts ``supplier_id`` won (empty if none)."""

@@ -73,3 +73,13 @@ def test_votes_read_the_winners_column(edge_indexes: tuple[MatchIndex, MatchInde
     votes = [FeatureBuilder().fit(i)._votes(neighbours, neighbours[1]) for i in (docs, loaded)]
     # Row 1's winner 12 twice votes twice; row 2 has none.
     assert votes[0] == votes[1] == pytest.approx({12: 1 - 0.65**2, 13: 0.7, 11: 0.7})
+
+
+def test_documents_are_encoded_once_per_history(edge_indexes: tuple[MatchIndex, MatchIndex]) -> None:
+    docs, _ = edge_indexes
+    h = SupplierHistory().fit(docs)
+    procs = docs.corpus.procurements
+    assert h.columns_for(procs) is h.columns_ and "region" in h.columns_.arrays
+    assert h.columns_for(list(procs)) is not h.columns_  # another sequence: its own columns
+    b = FeatureBuilder().fit(docs, h)
+    assert b.winners_.values is h.winners_.values
