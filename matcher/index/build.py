@@ -21,7 +21,7 @@ from ..vocab import cpv_vocabulary
 from .builds import INDEX_FILE, current_build, new_build_dir, publish
 from .calibration import calibrate
 from .cluster import CacheFront, RemoteEmbedder
-from .columns import load_columns, save_columns
+from .columns import columns_of, load_columns, save_columns
 from .corpus import Corpus, load_corpus
 from .incremental import Coverage, coverage_now, derivation_key, reuse_vectors, reused_rows
 from .lexical import LexicalIndex
@@ -67,7 +67,7 @@ class MatchIndex:
             "procurements": len(self.corpus.procurements),
             "suppliers": len(self.corpus.suppliers),
             "supplier_profiles": int(len(self.profile_rows)),
-            "awards": sum(len(p.winners) for p in self.corpus.procurements),
+            "awards": int(columns_of(self.corpus.procurements).ragged_column("winners").offsets[-1]),
             "sim_floor": round(self.sim_floor, 4),
             "sim_ceiling": round(self.sim_ceiling, 4),
             "coverage": self.coverage.as_dict() if self.coverage else None,

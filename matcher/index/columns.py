@@ -27,26 +27,57 @@ from typing import Any, Generic, TypeVar, overload
 import numpy as np
 
 from .corpus import ProcurementDoc, SupplierDoc
+from .encode import Arrays, Labels, encode_procurement_field, procurement_arrays, supplier_arrays
 from .flags import Flag
+from .ragged import Ragged
 
 __all__ = ["LAYOUT", "Columns", "ProcurementRow", "ProcurementRows", "SupplierRow", "SupplierRows",
-           "load_columns", "save_columns"]  # fmt: skip
+           "columns_of", "load_columns", "save_columns"]  # fmt: skip
 
 #: Bumped when the layout changes: an index saved in another layout is rebuilt, never misread.
 LAYOUT = 1
 _META = "columns.json"
 
-#: One corpus side's arrays by name, with the label lists its codes index.
-Arrays = dict[str, np.ndarray]
-
 
 class Columns:
-    """One side of the corpus (procurements or suppliers): arrays and label lists."""
+    """One side of the corpus (procurements or suppliers): arrays and label lists.
 
-    def __init__(self, arrays: Arrays, labels: dict[str, list[Any]]) -> None:
+    A fit reads whole columns through :meth:`column`, :meth:`ragged_column` and
+    :meth:`categories` (see :func:`columns_of`) rather than a row object per procurement.
+    """
+
+    def __init__(self, arrays: Arrays, labels: Labels, n: int | None = None,
+                 encode: Callable[[str], tuple[Arrays, Labels]] | None = None) -> None:  # fmt: skip
         self.arrays = arrays
         self.labels = labels
-        self.n = len(arrays["id"])
+        self.n = len(arrays["id"]) if n is None else n
+        #: Encodes one field on first use, where the columns stand for plain documents.
+        self._encode = encode
+
+    def _field(self, name: str) -> None:
+        if name not in self.arrays and self._encode is not None:
+            arrays, labels = self._encode(name)
+            self.arrays |= arrays
+            self.labels |= labels
+
+    def column(self, name: str) -> np.ndarray:
+        """One value per row of the field ``name``, as stored: ids, ``buyer_id`` and
+        ``n_tenders`` (-1 for None), ``date`` (ordinal days, 0 for None), ``value`` (NaN for
+        None), or the int32 codes of ``buyer_name``, ``currency``, ``region``, ``flag`` (-1 for
+        None) into :meth:`categories`. Read-only by contract: it may be the mapped file."""
+        self._field(name)
+        return self.arrays[name]
+
+    def ragged_column(self, name: str) -> Ragged:
+        """The list field ``name`` (``winners``: supplier ids; ``cpv``: codes into
+        :meth:`categories`) as one flat array with offsets."""
+        self._field(name)
+        return Ragged(self.arrays[name], self.arrays[name + "_off"])
+
+    def categories(self, name: str) -> list[Any]:
+        """The labels the codes of the field ``name`` index (``cpv``, ``region``, ...)."""
+        self._field(name)
+        return self.labels[name]
 
     def text(self, name: str, i: int) -> str | None:
         """Row ``i`` of the text column ``name`` (blob ``name``, offsets ``name_off``, and
@@ -64,32 +95,6 @@ class Columns:
     def label(self, name: str, code: int) -> Any:
         """The label of ``code`` in the categorical column ``name`` (None for -1)."""
         return None if code < 0 else self.labels[name][code]
-
-
-def _texts(name: str, values: Sequence[str | None]) -> Arrays:
-    """A text column's arrays: the UTF-8 blob, its ``n + 1`` offsets, and which rows are None."""
-    parts = [v.encode("utf-8") if v is not None else b"" for v in values]
-    off = np.zeros(len(parts) + 1, np.int64)
-    np.cumsum([len(p) for p in parts], out=off[1:])
-    null = np.fromiter((v is None for v in values), bool, len(values))
-    # One byte more than needed: an empty blob could not be memory-mapped.
-    blob = np.frombuffer(b"".join(parts) + b"\0", np.uint8)
-    return {name: blob, name + "_off": off, name + "_null": null}
-
-
-def _categorical(values: Sequence[Any]) -> tuple[np.ndarray, list[Any]]:
-    """Codes (-1 for None) and the labels they index, in first-seen order."""
-    index: dict[Any, int] = {}
-    codes = np.fromiter((-1 if v is None else index.setdefault(v, len(index)) for v in values),
-                        np.int32, len(values))  # fmt: skip
-    return codes, list(index)
-
-
-def _offsets(rows: Sequence[Sequence[Any]]) -> np.ndarray:
-    """The ``n + 1`` offsets of a list column: row ``i`` is ``values[off[i]:off[i + 1]]``."""
-    off = np.zeros(len(rows) + 1, np.int64)
-    np.cumsum([len(r) for r in rows], out=off[1:])
-    return off
 
 
 def _opt_int(v: Any) -> int | None:
@@ -275,50 +280,13 @@ class SupplierRows(_Rows[SupplierDoc]):
     _base, _readers = SupplierRow, _SUPPLIER
 
 
-def _procurement_arrays(docs: Sequence[ProcurementDoc]) -> tuple[Arrays, dict[str, list[Any]]]:
-    arrays: Arrays = {"id": np.fromiter((d.id for d in docs), np.int64, len(docs))}
-    labels: dict[str, list[Any]] = {}
-    arrays |= _texts("title", [d.title for d in docs]) | _texts("text", [d.text for d in docs])
-    for name in ("buyer_id", "n_tenders"):
-        arrays[name] = np.array([-1 if (v := getattr(d, name)) is None else v for d in docs],
-                                np.int64).reshape(-1)  # fmt: skip
-    for name in ("buyer_name", "currency", "region"):
-        arrays[name], labels[name] = _categorical([getattr(d, name) for d in docs])
-    flags, flag_labels = _categorical([d.flag for d in docs])
-    arrays["flag"], labels["flag"] = flags, [[f.kind, f.reason] for f in flag_labels]
-    codes, labels["cpv"] = _categorical([c for d in docs for c in d.cpv])
-    arrays["cpv"], arrays["cpv_off"] = codes, _offsets([d.cpv for d in docs])
-    arrays["winners_off"] = _offsets([d.winners for d in docs])
-    arrays["winners"] = np.fromiter((s for d in docs for s in d.winners), np.int64,
-                                    int(arrays["winners_off"][-1]))  # fmt: skip
-    arrays["date"] = np.array([d.date.toordinal() if d.date else 0 for d in docs],
-                              np.int32).reshape(-1)  # fmt: skip
-    arrays["value"] = np.array([np.nan if d.value is None else d.value for d in docs],
-                               np.float64).reshape(-1)  # fmt: skip
-    return arrays, labels
-
-
-def _supplier_arrays(docs: Sequence[SupplierDoc]) -> tuple[Arrays, dict[str, list[Any]]]:
-    arrays: Arrays = {"id": np.fromiter((d.id for d in docs), np.int64, len(docs))}
-    labels: dict[str, list[Any]] = {}
-    arrays |= _texts("name", [d.name for d in docs])
-    arrays |= _texts("profile_text", [d.profile_text for d in docs])
-    for name in ("country", "region"):
-        arrays[name], labels[name] = _categorical([getattr(d, name) for d in docs])
-    pairs = [p for d in docs for p in d.identifiers]
-    arrays["scheme"], labels["scheme"] = _categorical([s for s, _ in pairs])
-    arrays |= _texts("ident", [v for _, v in pairs])
-    arrays["idents_off"] = _offsets([d.identifiers for d in docs])
-    return arrays, labels
-
-
 def save_columns(procurements: Sequence[ProcurementDoc], suppliers: Sequence[SupplierDoc],
                  folder: Path) -> None:  # fmt: skip
     """Write both sides of a corpus as ``.npy`` files and their labels into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     meta: dict[str, Any] = {"layout": LAYOUT, "labels": {}}
-    for side, (arrays, labels) in (("procurements", _procurement_arrays(procurements)),
-                                   ("suppliers", _supplier_arrays(suppliers))):  # fmt: skip
+    for side, (arrays, labels) in (("procurements", procurement_arrays(procurements)),
+                                   ("suppliers", supplier_arrays(suppliers))):  # fmt: skip
         for name, array in arrays.items():
             np.save(folder / f"{side}.{name}.npy", np.ascontiguousarray(array))
         meta["labels"][side] = {"names": sorted(arrays), **labels}
@@ -329,6 +297,16 @@ def _load(path: Path, mmap: bool) -> np.ndarray:
     array = np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
     # A plain array over the mapped pages: indexing a np.memmap costs several times more.
     return np.asarray(array)
+
+
+def columns_of(procurements: Sequence[ProcurementDoc]) -> Columns:
+    """The columns of a corpus's procurements: the mapped arrays of :class:`ProcurementRows`, or,
+    for plain documents (an in-memory build, an evaluation split), each field encoded on first
+    use, exactly as it would be saved."""
+    if isinstance(procurements, ProcurementRows):
+        return procurements.columns
+    docs = procurements
+    return Columns({}, {}, n=len(docs), encode=lambda name: encode_procurement_field(docs, name))
 
 
 def load_columns(folder: Path, mmap: bool = True) -> tuple[ProcurementRows, SupplierRows]:

@@ -13,6 +13,8 @@ from collections import Counter, defaultdict
 import numpy as np
 
 from ..index.build import MatchIndex
+from ..index.columns import columns_of
+from ..index.ragged import group_lists
 from ..vocab.messages import Msg
 
 Novelty = tuple[float, float, list[str]]
@@ -31,16 +33,23 @@ def novelty_scores(index: MatchIndex, max_rows: int = 20) -> dict[int, Novelty]:
     """
     procs = index.corpus.procurements
     mat = index.procurement_vectors.vectors_for(np.arange(len(procs)))
-    won: dict[int, list[int]] = defaultdict(list)
+    # Whole columns, not a row object per contract; grouped in the order a loop over the rows
+    # met them, so the markets (and their ties) are the loop's.
+    cols = columns_of(procs)
+    winners = cols.ragged_column("winners")
     pos_of = {s.id: i for i, s in enumerate(index.corpus.suppliers)}
-    for row, p in enumerate(procs):
-        for sid in p.winners:
-            if sid in pos_of:
-                won[pos_of[sid]].append(row)
-    division_rows: dict[str, list[int]] = defaultdict(list)
-    for row, p in enumerate(procs):
-        if p.cpv:
-            division_rows[p.cpv[0][:2]].append(row)
+    ids = np.unique(winners.values)
+    at = np.array([pos_of.get(s, -1) for s in ids.tolist()], np.int64)[
+        np.searchsorted(ids, winners.values)]  # each winner's position in the suppliers
+    known = at >= 0
+    won: dict[int, list[int]] = dict(group_lists(at[known], winners.owners()[known]))
+    main, codes = cols.ragged_column("cpv").first(), cols.categories("cpv")
+    div_of: dict[str, int] = {}
+    per_code = [div_of.setdefault(c[:2], len(div_of)) for c in codes]
+    row_div = np.array([*per_code, -1], np.int64)[main]  # -1: no CPV code
+    divisions_of = list(div_of)
+    coded = np.flatnonzero(row_div >= 0)
+    division_rows = {divisions_of[d]: rows for d, rows in group_lists(row_div[coded], coded)}
     centres = {d: _unit(mat[rows].mean(axis=0)) for d, rows in division_rows.items()}
     profile_of = {int(pos): r for r, pos in enumerate(index.profile_rows)}
     prof = index.profile_vectors.vectors_for(np.arange(len(index.profile_rows)))
@@ -54,11 +63,11 @@ def novelty_scores(index: MatchIndex, max_rows: int = 20) -> dict[int, Novelty]:
         if not vecs:
             continue
         centre = _unit(np.mean(vecs, axis=0))
-        divisions = Counter(procs[r].cpv[0][:2] for r in rows if procs[r].cpv)
+        divisions = Counter(divisions_of[d] for d in row_div[rows].tolist() if d >= 0)
         if not divisions:
             # A profile-only firm belongs to the market of the contracts nearest its profile.
             near = index.procurement_vectors.search(centre, 10)[0]
-            divisions = Counter(procs[r].cpv[0][:2] for r in near if procs[r].cpv)
+            divisions = Counter(divisions_of[d] for d in row_div[near].tolist() if d >= 0)
         if not divisions:
             continue
         market = divisions.most_common(1)[0][0]

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from ..index.build import MatchIndex
+from ..index.ragged import pair_sums, paused_gc
 from ..vocab.cpv import LEVELS, shared_level
 from .context import NeedContext, Neighbours
 from .history import SupplierHistory
@@ -65,6 +66,20 @@ def noisy_or(values: Sequence[float], strength: float = 0.7) -> float:
     return 1.0 - rest
 
 
+def _lookup(per_code: list[int], codes: np.ndarray, dtype: type) -> np.ndarray:
+    """``per_code[c]`` for each code ``c`` of ``codes``, -1 where ``c`` is -1 (None)."""
+    return np.array([*per_code, -1], dtype)[codes]
+
+
+def _log10(values: np.ndarray) -> np.ndarray:
+    """log10 of each positive value, NaN elsewhere (and for None). ``math.log10`` as before:
+    NumPy's vectorised log10 may differ from it in the last bit."""
+    out = np.full(len(values), np.nan, np.float64)
+    positive = values > 0
+    out[positive] = [math.log10(v) for v in values[positive].tolist()]
+    return out
+
+
 class FeatureBuilder:
     """Feature rows over one index (scikit-learn style: fit, then transform)."""
 
@@ -74,23 +89,33 @@ class FeatureBuilder:
         self.history_ = history or SupplierHistory().fit(index)
         self.scale_ = max(index.sim_ceiling - index.sim_floor, 1e-3)
         # Per contract row, as arrays: a candidate's past is then read with a few numpy ops.
-        procs = index.corpus.procurements
-        self.regions_ = {r: i for i, r in enumerate(sorted({p.region for p in procs if p.region}))}
-        self.row_region_ = np.array([self.regions_.get(p.region or "", -1) for p in procs], np.int32)
-        self.row_div_ = np.array([int(p.cpv[0][:2]) if p.cpv else -1 for p in procs], np.int32)
-        self.row_group_ = np.array([int(p.cpv[0][:3]) if p.cpv else -1 for p in procs], np.int32)
-        self.row_class_ = np.array([int(p.cpv[0][:4]) if p.cpv else -1 for p in procs], np.int32)
-        self.row_buyer_ = np.array([p.buyer_id or -1 for p in procs], np.int64)
+        # Built from whole columns (a row object per contract cost seconds at 1M rows).
+        cols = self.history_.columns_for(index.corpus.procurements)
+        self.winners_ = cols.ragged_column("winners")
+        region, regions = cols.column("region"), cols.categories("region")
+        used = [regions[c] for c in np.unique(region[region >= 0]).tolist()]
+        self.regions_ = {r: i for i, r in enumerate(sorted({r for r in used if r}))}
+        self.row_region_ = _lookup([self.regions_.get(r or "", -1) for r in regions], region, np.int32)
+        main, codes = cols.ragged_column("cpv").first(), cols.categories("cpv")
+        # Only main codes are read as numbers (int() of another code could fail where a loop
+        # over main codes did not).
+        mains = {c: codes[c] for c in np.unique(main[main >= 0]).tolist()}
+        self.row_div_, self.row_group_, self.row_class_ = (
+            _lookup([int(code[:n]) if c in mains else -1 for c, code in enumerate(codes)], main,
+                    np.int32) for n in (2, 3, 4))  # fmt: skip
+        buyer = cols.column("buyer_id").astype(np.int64)
+        self.row_buyer_ = np.where(buyer == 0, -1, buyer)  # ``p.buyer_id or -1``
         # Awards per (buyer, CPV division): the denominator of a candidate's share of them.
-        self.buyer_div_total_: Counter[tuple[int, int]] = Counter()
-        for p, div in zip(procs, self.row_div_.tolist(), strict=True):
-            if p.buyer_id and div >= 0:
-                self.buyer_div_total_[(p.buyer_id, div)] += len(p.winners)
-        self.row_day_ = np.array([p.date.toordinal() if p.date else -1 for p in procs], np.int64)
-        self.row_logv_ = np.array([math.log10(p.value) if p.value and p.value > 0 else np.nan
-                                   for p in procs], np.float64)  # fmt: skip
-        self.prefixes_ = {s: [{c[:n] for c in codes} for n in LEVELS]
-                          for s, codes in self.history_.cpv_.items()}  # fmt: skip
+        # A contract with no winner still adds its key (with 0), as ``+= len(p.winners)`` did.
+        counted = (self.row_buyer_ != -1) & (self.row_div_ >= 0)
+        self.buyer_div_total_: Counter[tuple[int, int]] = Counter(pair_sums(
+            self.row_buyer_[counted], self.row_div_[counted], self.winners_.lengths()[counted]))
+        day = cols.column("date").astype(np.int64)
+        self.row_day_ = np.where(day > 0, day, -1)
+        self.row_logv_ = _log10(cols.column("value"))
+        with paused_gc():  # a few sets per supplier: see ``paused_gc``
+            self.prefixes_ = {s: [{c[:n] for c in codes} for n in LEVELS]
+                              for s, codes in self.history_.cpv_.items()}  # fmt: skip
         return self
 
     def relevance(self, sims: np.ndarray) -> np.ndarray:
@@ -99,10 +124,10 @@ class FeatureBuilder:
 
     def _votes(self, neighbours: Neighbours, values: np.ndarray) -> dict[int, float]:
         """Noisy-or of ``values`` (one per neighbour) over the neighbours each supplier won."""
-        procs = self.index_.corpus.procurements
+        winners = self.winners_
         votes: dict[int, list[float]] = defaultdict(list)
         for row, v in zip(neighbours[0], values, strict=True):
-            for s in procs[int(row)].winners:
+            for s in winners.row(int(row)).tolist():
                 votes[s].append(float(v))
         return {s: noisy_or(v) for s, v in votes.items()}
 

@@ -7,12 +7,16 @@ awards dated after that index.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
 from ..index.build import MatchIndex
-from ..index.corpus import SupplierDoc
+from ..index.columns import Columns, columns_of
+from ..index.corpus import ProcurementDoc, SupplierDoc
 from ..index.lexical import LexicalIndex
+from ..index.ragged import group_counts, group_lists, group_unique, paused_gc
 from ..vocab import cpv_vocabulary
 
 __all__ = ["SupplierHistory"]
@@ -22,6 +26,9 @@ class SupplierHistory:
     """Per-supplier awards, CPV codes, places, buyers, invoices and names of one index.
 
     Attributes (after ``fit``):
+        columns_: The contracts' columns it read (for plain documents, the fields encoded once;
+            see ``columns_for``).
+        winners_: Every contract's winners (supplier ids, flat with offsets).
         won_: Supplier id -> rows of the contracts it won.
         cpv_: Supplier id -> every CPV code of its won contracts.
         regions_: Supplier id -> regions it delivered in.
@@ -37,6 +44,10 @@ class SupplierHistory:
 
     def fit(self, index: MatchIndex) -> SupplierHistory:
         """Read every award, purchase and profile of ``index``; returns ``self``."""
+        with paused_gc():
+            return self._fit(index)
+
+    def _fit(self, index: MatchIndex) -> SupplierHistory:
         self._fit_awards(index)
         corpus = index.corpus
         suppliers = corpus.suppliers
@@ -58,32 +69,49 @@ class SupplierHistory:
         return self
 
     def _fit_awards(self, index: MatchIndex) -> None:
+        # Whole columns rather than a row object per procurement (seconds at 1M rows): each
+        # winner of each contract is one event, grouped in the order a loop over the rows and
+        # their winners would meet it, so every dict and Counter (and its ties) is the loop's.
         vocab = cpv_vocabulary()
-        self.won_: dict[int, list[int]] = defaultdict(list)
-        self.cpv_: dict[int, set[str]] = defaultdict(set)
-        self.regions_: dict[int, set[str]] = defaultdict(set)
-        self.buyers_: dict[int, set[int]] = defaultdict(set)
-        self.exact_: dict[str, Counter[int]] = defaultdict(Counter)
-        self.parent_: dict[str, Counter[int]] = defaultdict(Counter)
-        self.by_buyer_: dict[int, Counter[int]] = defaultdict(Counter)
-        self.by_region_div_: dict[tuple[str, str], Counter[int]] = defaultdict(Counter)
-        for row, p in enumerate(index.corpus.procurements):
-            for s in p.winners:
-                self.won_[s].append(row)
-                self.cpv_[s].update(p.cpv)
-                if p.region:
-                    self.regions_[s].add(p.region)
-                    if p.cpv:
-                        self.by_region_div_[(p.region, p.cpv[0][:2])][s] += 1
-                if p.buyer_id:
-                    self.buyers_[s].add(p.buyer_id)
-                    self.by_buyer_[p.buyer_id][s] += 1
-                for code in p.cpv[:1]:
-                    self.exact_[code][s] += 1
-                    if parent := vocab.parent(code):
-                        self.parent_[parent][s] += 1
+        self._procurements = index.corpus.procurements
+        self.columns_ = cols = columns_of(self._procurements)
+        self.winners_ = winners = cols.ragged_column("winners")
+        cpv, codes = cols.ragged_column("cpv"), cols.categories("cpv")
+        sid, row = winners.values, winners.owners()
+        self.won_: dict[int, list[int]] = defaultdict(list, group_lists(sid, row))
+        at, code = cpv.expand(row)
+        # Every winner has its entry, with no codes too (as ``cpv_[s].update(p.cpv)`` made it).
+        got = dict(group_unique(sid[at], code))
+        self.cpv_: dict[int, set[str]] = defaultdict(
+            set, ((s, {codes[c] for c in got.get(s, ())}) for s in self.won_))
+        region, regions = cols.column("region")[row], cols.categories("region")
+        placed = np.array([bool(r) for r in regions] + [False])[region]  # -1 (None) is last
+        self.regions_: dict[int, set[str]] = _sets(group_unique(sid[placed], region[placed]),
+                                                   regions.__getitem__)  # fmt: skip
+        buyer = cols.column("buyer_id")[row]
+        known = (buyer != -1) & (buyer != 0)  # -1 stands for None; a loop skipped 0 as well
+        self.buyers_: dict[int, set[int]] = _sets(group_unique(sid[known], buyer[known]))
+        self.by_buyer_: dict[int, Counter[int]] = _counters(group_counts(buyer[known], sid[known]))
+        main = cpv.first()[row]
+        coded = main >= 0
+        self.exact_: dict[str, Counter[int]] = _counters(group_counts(main[coded], sid[coded]),
+                                                         codes.__getitem__)  # fmt: skip
+        parent, parents = _relabel(codes, vocab.parent)
+        up = coded & (parent[main] >= 0)
+        self.parent_: dict[str, Counter[int]] = _counters(
+            group_counts(parent[main[up]], sid[up]), parents.__getitem__)
+        div, divs = _relabel(codes, lambda c: c[:2], keep_empty=True)
+        both, n_divs = placed & coded, max(len(divs), 1)
+        key = region[both].astype(np.int64) * n_divs + div[main[both]]
+        self.by_region_div_: dict[tuple[str, str], Counter[int]] = _counters(
+            group_counts(key, sid[both]), lambda k: (regions[k // n_divs], divs[k % n_divs]))
         self.buyer_total_ = {b: sum(c.values()) for b, c in self.by_buyer_.items()}
         self.parent_of_ = vocab.parent
+
+    def columns_for(self, procurements: Sequence[ProcurementDoc]) -> Columns:
+        """The columns of ``procurements``: those this history read if they are the same
+        sequence (a corpus of documents is then not encoded again), else their own."""
+        return self.columns_ if procurements is self._procurements else columns_of(procurements)
 
     def won_rows(self, supplier_id: int) -> np.ndarray:
         """Rows of the contracts ``supplier_id`` won (empty if none)."""
@@ -92,3 +120,27 @@ class SupplierHistory:
     def n_awards(self, supplier_id: int) -> int:
         """How many awards ``supplier_id`` has in the index."""
         return len(self.won_.get(supplier_id, ()))
+
+
+def _relabel(labels: Sequence[str], derive: Callable[[str], str | None],
+             keep_empty: bool = False) -> tuple[np.ndarray, list[str]]:  # fmt: skip
+    """Per label, the code of ``derive(label)`` (-1 where it is None, or "" unless
+    ``keep_empty``), and the derived labels. The extra last entry maps code -1 to -1."""
+    derived: dict[str, int] = {}
+    codes = [derived.setdefault(d, len(derived)) if (d := derive(c)) or (keep_empty and d == "")
+             else -1 for c in labels]  # fmt: skip
+    return np.array([*codes, -1], np.int64), list(derived)
+
+
+def _sets(groups: list[tuple[Any, list[Any]]],
+          label: Callable[[Any], Any] | None = None) -> defaultdict[Any, set[Any]]:  # fmt: skip
+    """Grouped values as a dict of sets (each value replaced by ``label(value)``, if given)."""
+    if label is None:
+        return defaultdict(set, ((k, set(v)) for k, v in groups))
+    return defaultdict(set, ((k, {label(c) for c in v}) for k, v in groups))
+
+
+def _counters(groups: list[tuple[Any, dict[Any, int]]],
+              label: Callable[[Any], Any] | None = None) -> defaultdict[Any, Counter[Any]]:  # fmt: skip
+    """Grouped counts as a dict of Counters (each key replaced by ``label(key)``, if given)."""
+    return defaultdict(Counter, ((k if label is None else label(k), Counter(c)) for k, c in groups))

@@ -31,13 +31,13 @@ class Retriever(Protocol):
         ...
 
 
-def _winners(index: MatchIndex, neighbours: Neighbours) -> list[Hit]:
+def _winners(history: SupplierHistory, neighbours: Neighbours) -> list[Hit]:
     """Winners of the given contracts, each with its best similarity and its contracts."""
     rows_by: dict[int, list[int]] = defaultdict(list)
     best: dict[int, float] = {}
-    procs = index.corpus.procurements
+    winners = history.winners_  # the flat column: no row object per contract read
     for row, score in zip(*neighbours, strict=True):
-        for sid in procs[int(row)].winners:
+        for sid in winners.row(int(row)).tolist():
             rows_by[sid].append(int(row))
             best.setdefault(sid, float(score))
     return [Hit(s, best[s], tuple(rows)) for s, rows in rows_by.items()]
@@ -53,7 +53,7 @@ class SimilarContracts:
     name = "similar_contracts"
 
     def retrieve(self, ctx: NeedContext, history: SupplierHistory, index: MatchIndex) -> list[Hit]:
-        return _winners(index, ctx.contracts)
+        return _winners(history, ctx.contracts)
 
 
 class SimilarWording:
@@ -62,7 +62,7 @@ class SimilarWording:
     name = "similar_wording"
 
     def retrieve(self, ctx: NeedContext, history: SupplierHistory, index: MatchIndex) -> list[Hit]:
-        return _winners(index, ctx.wording)
+        return _winners(history, ctx.wording)
 
 
 class CpvPrior:

@@ -22,6 +22,7 @@ from matcher.index.columns import (
     ProcurementRows,
     SupplierRow,
     SupplierRows,
+    columns_of,
     load_columns,
     save_columns,
 )
@@ -128,3 +129,31 @@ def test_a_missing_or_unreadable_corpus_asks_for_a_rebuild(tmp_path: Path) -> No
     (tmp_path / CORPUS_DIR).rmdir()
     with pytest.raises(IndexNotBuiltError, match="missing"):
         load_index(tmp_path)
+
+
+@pytest.mark.parametrize("name", ["id", "buyer_id", "n_tenders", "date", "value", "buyer_name",
+                                  "currency", "region", "flag"])  # fmt: skip
+def test_whole_columns_of_documents_equal_the_saved_ones(tmp_path: Path, name: str) -> None:
+    procs = _procurements()
+    save_columns(procs, _suppliers(), tmp_path)
+    rows, _ = load_columns(tmp_path)
+    saved, docs = columns_of(rows), columns_of(procs)
+    assert saved is rows.columns and docs.n == len(procs)
+    got, want = docs.column(name), saved.column(name)
+    assert got.dtype == want.dtype and got.tobytes() == want.tobytes()
+    if name in ("buyer_name", "currency", "region", "flag"):
+        assert docs.categories(name) == saved.categories(name)
+        assert [docs.categories(name)[c] if c >= 0 else None for c in got] == [
+            getattr(p, name) for p in procs]  # fmt: skip
+
+
+def test_list_columns_of_documents_equal_the_saved_ones(tmp_path: Path) -> None:
+    procs = _procurements()
+    save_columns(procs, _suppliers(), tmp_path)
+    rows, _ = load_columns(tmp_path)
+    for cols in (columns_of(rows), columns_of(procs)):
+        winners, cpv = cols.ragged_column("winners"), cols.ragged_column("cpv")
+        assert [winners.row(i).tolist() for i in range(len(procs))] == [p.winners for p in procs]
+        codes = cols.categories("cpv")
+        assert [[codes[c] for c in cpv.row(i)] for i in range(len(procs))] == [p.cpv for p in procs]
+        assert cols.column("date").tolist() == [737853, 0, 730119]

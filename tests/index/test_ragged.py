@@ -1,0 +1,61 @@
+"""Grouping in first-seen order (what a loop building dicts and Counters would give), and the
+flat list columns."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+import numpy as np
+
+from matcher.index.ragged import (
+    Ragged,
+    factorize,
+    group_counts,
+    group_lists,
+    group_unique,
+    pair_sums,
+)
+
+KEYS = np.array([5, 3, 5, 9, 3, 5], np.int64)
+VALUES = np.array([1, 2, 2, 7, 2, 1], np.int64)
+
+
+def test_factorize_numbers_keys_as_first_seen() -> None:
+    codes, uniques = factorize(KEYS)
+    assert codes.tolist() == [0, 1, 0, 2, 1, 0] and uniques.tolist() == [5, 3, 9]
+
+
+def test_groups_as_a_loop() -> None:
+    lists: dict[int, list[int]] = defaultdict(list)
+    counts: dict[int, Counter[int]] = defaultdict(Counter)
+    for k, v in zip(KEYS.tolist(), VALUES.tolist(), strict=True):
+        lists[k].append(v)
+        counts[k][v] += 1
+    assert group_lists(KEYS, VALUES) == list(lists.items())
+    assert group_unique(KEYS, VALUES) == [(5, [1, 2]), (3, [2]), (9, [7])]
+    got = group_counts(KEYS, VALUES)
+    assert [(k, list(c.items())) for k, c in got] == [(k, list(c.items())) for k, c in counts.items()]
+    assert all(type(k) is int and all(type(v) is int for v in c) for k, c in got)
+
+
+def test_pair_sums_keep_zero_weights_and_row_order() -> None:
+    a, b = np.array([3, 4, 3, 3]), np.array([45, 45, 77, 45])
+    assert list(pair_sums(a, b, np.array([2, 0, 1, 5])).items()) == [
+        ((3, 45), 7), ((4, 45), 0), ((3, 77), 1)]  # fmt: skip
+
+
+def test_empty_inputs() -> None:
+    none = np.zeros(0, np.int64)
+    assert group_lists(none, none) == group_unique(none, none) == group_counts(none, none) == []
+    assert pair_sums(none, none, none) == {}
+    empty = Ragged(none, np.zeros(1, np.int64))
+    assert len(empty) == 0 and empty.first().tolist() == [] and empty.owners().tolist() == []
+
+
+def test_ragged_rows() -> None:
+    r = Ragged(np.array([10, 11, 12, 13], np.int64), np.array([0, 2, 2, 4], np.int64))
+    assert len(r) == 3 and r.row(0).tolist() == [10, 11] and r.row(1).tolist() == []
+    assert r.lengths().tolist() == [2, 0, 2] and r.owners().tolist() == [0, 0, 2, 2]
+    assert r.first().tolist() == [10, -1, 12]
+    at, values = r.expand(np.array([2, 0, 2, 1]))
+    assert at.tolist() == [0, 0, 1, 1, 2, 2] and values.tolist() == [12, 13, 10, 11, 12, 13]
