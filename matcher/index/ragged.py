@@ -9,6 +9,7 @@ values in the order they occur, so the learned state equals the loop's, order in
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -122,6 +123,11 @@ def pair_sums(a: np.ndarray, b: np.ndarray, weights: np.ndarray) -> dict[tuple[A
     return dict(zip(zip(a[first].tolist(), b[first].tolist(), strict=True), sums.tolist(), strict=True))
 
 
+_gc_lock = threading.Lock()
+_paused = 0  # blocks inside paused_gc now
+_was_enabled = True  # the collector's state when the first of them began
+
+
 @contextmanager
 def paused_gc() -> Iterator[None]:
     """The cyclic garbage collector paused for a block that builds many small containers.
@@ -129,12 +135,20 @@ def paused_gc() -> Iterator[None]:
     A fit makes one list, set or Counter per supplier, buyer and code (about 100k at 100k
     contracts); each 700 of them start a collection that scans the loaded index's objects too,
     which cost half of ``SupplierHistory``'s award grouping (measured). None of them form
-    cycles, so nothing is left for the collector; its state before the block is restored.
+    cycles, so nothing is left for the collector. Blocks may overlap across threads (a server
+    loads a new build in the background): the collector runs again when the last one ends, if
+    it ran before the first began.
     """
-    was = gc.isenabled()
-    gc.disable()
+    global _paused, _was_enabled
+    with _gc_lock:
+        if _paused == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _paused += 1
     try:
         yield
     finally:
-        if was:
-            gc.enable()
+        with _gc_lock:
+            _paused -= 1
+            if _paused == 0 and _was_enabled:
+                gc.enable()

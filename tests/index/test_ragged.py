@@ -3,6 +3,7 @@ flat list columns."""
 
 from __future__ import annotations
 
+import gc
 from collections import Counter, defaultdict
 
 import numpy as np
@@ -14,6 +15,7 @@ from matcher.index.ragged import (
     group_lists,
     group_unique,
     pair_sums,
+    paused_gc,
 )
 
 KEYS = np.array([5, 3, 5, 9, 3, 5], np.int64)
@@ -59,3 +61,22 @@ def test_ragged_rows() -> None:
     assert r.first().tolist() == [10, -1, 12]
     at, values = r.expand(np.array([2, 0, 2, 1]))
     assert at.tolist() == [0, 0, 1, 1, 2, 2] and values.tolist() == [12, 13, 10, 11, 12, 13]
+
+
+def test_paused_gc_restores_the_collector_after_overlapping_blocks() -> None:
+    assert gc.isenabled()
+    first, second = paused_gc(), paused_gc()
+    first.__enter__()
+    second.__enter__()  # another thread's fit begins inside the first
+    assert not gc.isenabled()
+    first.__exit__(None, None, None)  # the first ends: the second still runs
+    assert not gc.isenabled()
+    second.__exit__(None, None, None)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with paused_gc():
+            pass
+        assert not gc.isenabled()  # it was off before: it stays off
+    finally:
+        gc.enable()
