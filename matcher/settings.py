@@ -52,6 +52,11 @@ class Settings(BaseSettings):
     #: documents, while those indexed since its last full fit are at most this share of the
     #: corpus; past it (and on ``--full``) the lexical index is fitted afresh. 0: always refit.
     lexical_refit_share: float = Field(default=0.1, ge=0.0, le=1.0)
+    #: An incremental build keeps the live build's CPV inferrer (its classifiers and labels; the
+    #: codes its votes read are taken from the new corpus) while the contracts indexed since its
+    #: last fit are at most this share of the corpus; past it, or on ``--full``, it is fitted
+    #: again. 0: always refit.
+    cpv_refit_share: float = Field(default=0.1, ge=0.0, le=1.0)
     #: Trained ranker artefacts and their manifest.
     models_dir: Path = _ROOT / "models"
     #: Re-order the matches with the trained ranker in ``models_dir`` when one fits the index's

@@ -22,13 +22,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.pipeline import Pipeline
 
 from ..index.build import MatchIndex
-from ..index.columns import ProcurementRows
-from ..index.corpus import ProcurementDoc
 from ..vocab import cpv_vocabulary
 from .context import Neighbours
 from .cpv_parts import (
@@ -42,7 +38,8 @@ from .cpv_parts import (
     vote_shares,
 )  # fmt: skip
 from .cpv_prior import HistoryPrior
-from .cpv_wording import WordingClassifier, wording_votes
+from .cpv_rows import first_codes, fit_wording, labelled_rows, level_classifiers, proba, sample_rows
+from .cpv_wording import wording_votes
 
 __all__ = ["DEFAULT_PART_WEIGHTS", "CpvInferrer", "label_codes"]
 
@@ -146,21 +143,32 @@ class CpvInferrer:
         self.max_fit_rows = max_fit_rows
         self.random_state = random_state
 
-    def fit(self, index: MatchIndex, embedder: TextEmbedder | None = None) -> CpvInferrer:
+    def fit(self, index: MatchIndex, embedder: TextEmbedder | None = None,
+            previous: CpvInferrer | None = None) -> CpvInferrer:  # fmt: skip
         """Learn from the contracts of ``index`` (for evaluation: the training side of a split).
 
         Without ``embedder`` only the votes are used (labels and titles must be embedded).
+        With ``previous`` (an incremental build: the last build's inferrer, same parameters) its
+        labels, classifiers and priors are kept and only the codes the votes read by row are
+        read from ``index``; ``added_docs_`` counts the contracts indexed since its last fit.
         """
         self.index_ = index
+        self.row_codes_: list[str | None] = first_codes(index.corpus.procurements)
+        if previous is not None:
+            kept = {k: v for k, v in vars(previous).items() if k.endswith("_") and k != "index_"}
+            self.__dict__.update({**kept, "index_": index, "row_codes_": self.row_codes_})
+            self.added_docs_ = getattr(previous, "added_docs_", 0) + len(self.row_codes_) - index.reused
+            return self
+        self.fitted_docs_, self.added_docs_ = len(self.row_codes_), 0
         self.weights_ = {**DEFAULT_PART_WEIGHTS, **(self.weights or {})}
-        self.row_codes_: list[str | None] = _first_codes(index.corpus.procurements)
-        self.fit_rows_ = self._sample(_labelled_rows(index.corpus.procurements))
+        self.fit_rows_ = sample_rows(labelled_rows(index.corpus.procurements), self.max_fit_rows,
+                                     self.random_state)  # fmt: skip
         procs = index.corpus.procurements
         titles = [procs[r].title or "" for r in self.fit_rows_.tolist()]
         codes = [self.row_codes_[r] or "" for r in self.fit_rows_.tolist()]
         self.labels_: LabelTable | None = None
         self.classifiers_: dict[int, Pipeline] = {}
-        self.wording_ = self._fit_wording(titles, codes) if self.weights_["wording"] > 0 else None
+        self.wording_ = fit_wording(titles, codes, self.wording_c) if self.weights_["wording"] > 0 else None
         self.priors_ = {
             name: HistoryPrior(field, smoothing).fit(index.corpus.procurements)
             for name, field, smoothing in (("buyer", "buyer_id", self.buyer_smoothing),
@@ -176,52 +184,14 @@ class CpvInferrer:
             label_vectors = embedder.embed_passages(texts)
         if self.weights_["labels"] > 0 and label_vectors is not None:
             self.labels_ = LabelTable(label_codes(self.label_depth), label_vectors, self.label_pool)
-        if self.weights_["classifier"] > 0:
-            self.classifiers_ = self._fit_classifiers(titles, codes, embedder, label_vectors)
+        if self.weights_["classifier"] > 0 and titles:
+            x, y = embedder.embed_queries(titles), list(codes)
+            if self.classifier_labels and label_vectors is not None:
+                # The CPV labels join as one example each of their own code, so a division or
+                # group that few past contracts used still has examples.
+                x, y = np.vstack([x, label_vectors]), y + label_codes(self.label_depth)
+            self.classifiers_ = level_classifiers(x, y, self.classifier_levels, self.classifier_c)
         return self
-
-    def _sample(self, rows: np.ndarray) -> np.ndarray:
-        """``rows`` if within ``max_fit_rows``, else a seeded sample of that many (in row order)."""
-        if len(rows) <= self.max_fit_rows:
-            return rows
-        rng = np.random.default_rng(self.random_state)
-        return np.sort(rng.choice(rows, self.max_fit_rows, replace=False))
-
-    def _fit_wording(self, titles: list[str], codes: list[str]) -> WordingClassifier | None:
-        try:
-            return WordingClassifier(self.wording_c).fit(titles, codes)
-        except ValueError:  # too few titles or n-grams to learn from: the part stays silent
-            return None
-
-    def _fit_classifiers(
-        self,
-        titles: list[str],
-        codes: list[str],
-        embedder: TextEmbedder,
-        label_vectors: np.ndarray | None,
-    ) -> dict[int, Pipeline]:
-        """One logistic regression per level, on titles embedded as a need is (no CPV labels).
-
-        With ``classifier_labels`` the CPV labels join as one example each of their own code,
-        so a division or group that few past contracts used still has examples.
-        """
-        if not titles:
-            return {}
-        x = embedder.embed_queries(titles)
-        codes = list(codes)
-        if self.classifier_labels and label_vectors is not None:
-            x = np.vstack([x, label_vectors])
-            codes += label_codes(self.label_depth)
-        out = {}
-        for n in self.classifier_levels:
-            y = np.array([c[:n] for c in codes])
-            if len(set(y)) < 2:
-                continue
-            clf = make_pipeline(
-                StandardScaler(), LogisticRegression(C=self.classifier_c, max_iter=500)
-            )
-            out[n] = clf.fit(x, y)
-        return out
 
     def part_scores(
         self,
@@ -251,7 +221,7 @@ class CpvInferrer:
             out["labels"] = self.labels_.scores(vector, self.label_temperature)
         if self.classifiers_:
             out["classifier"] = {
-                n: dict(zip(clf.classes_.tolist(), _proba(clf, vector).tolist(), strict=True))
+                n: dict(zip(clf.classes_.tolist(), proba(clf, vector).tolist(), strict=True))
                 for n, clf in self.classifiers_.items()
             }
         return out
@@ -317,41 +287,3 @@ class CpvInferrer:
         named = {p.ljust(8, "0") for p in levels[deepest]}
         candidates = [c for c in named if c[:2] in top_divisions and c in vocab]
         return rank_codes(levels, candidates, n)
-
-
-def _labelled_rows(procurements: Sequence[ProcurementDoc]) -> np.ndarray:
-    """Rows with a CPV code and a title: what the classifiers learn from, in row order."""
-    if isinstance(procurements, ProcurementRows):  # columns: no row object made per contract
-        arrays = procurements.columns.arrays
-        has_title = (np.diff(arrays["title_off"]) > 0) & ~arrays["title_null"]
-        return np.flatnonzero((np.diff(arrays["cpv_off"]) > 0) & has_title)
-    return np.array([i for i, p in enumerate(procurements) if p.cpv and p.title], np.int64)
-
-
-def _first_codes(procurements: Sequence[ProcurementDoc]) -> list[str | None]:
-    """Each row's main (first) CPV code, None for a contract without one."""
-    if not isinstance(procurements, ProcurementRows):
-        return [p.cpv[0] if p.cpv else None for p in procurements]
-    # Columns: one gather over the code array, where reading p.cpv of a million rows took long.
-    columns = procurements.columns
-    off, codes = columns.arrays["cpv_off"], columns.arrays["cpv"]
-    labels = np.array(columns.labels["cpv"] + [None], dtype=object)
-    has = np.diff(off) > 0
-    first = np.full(len(has), len(labels) - 1, np.int64)  # None where a row has no code
-    first[has] = codes[off[:-1][has]]
-    return labels[first].tolist()  # type: ignore[no-any-return]
-
-
-def _proba(clf: Pipeline, vector: np.ndarray) -> np.ndarray:
-    """``clf.predict_proba`` for one vector, computed from the fitted scaler and regression.
-
-    The same numbers without scikit-learn's per-call input validation, which cost more than the
-    arithmetic on every request that infers codes.
-    """
-    scaler, lr = clf[0], clf[-1]
-    z = ((vector.astype(np.float64) - scaler.mean_) / scaler.scale_) @ lr.coef_.T + lr.intercept_
-    if z.shape[0] == 1:  # two classes: one logit
-        p = 1.0 / (1.0 + np.exp(-z[0]))
-        return np.array([1.0 - p, p])
-    e = np.exp(z - z.max())
-    return np.asarray(e / e.sum())

@@ -16,14 +16,7 @@ from matcher.index import MatchIndex
 from matcher.index.columns import load_columns, save_columns
 from matcher.index.subsets import index_before
 from matcher.rank import Need, RankingPipeline
-from matcher.rank.cpv_infer import (
-    DEFAULT_PART_WEIGHTS,
-    CpvInferrer,
-    _first_codes,
-    _labelled_rows,
-    _proba,
-    label_codes,
-)
+from matcher.rank.cpv_infer import DEFAULT_PART_WEIGHTS, CpvInferrer, label_codes
 from matcher.rank.cpv_parts import (
     LabelTable,
     label_text,
@@ -32,6 +25,7 @@ from matcher.rank.cpv_parts import (
     rank_codes,
     vote_shares,
 )
+from matcher.rank.cpv_rows import first_codes, labelled_rows, proba
 from matcher.settings import Settings
 from matcher.vocab import cpv_vocabulary
 
@@ -98,7 +92,7 @@ def test_class_probabilities_equal_scikit_learns(topics: int) -> None:
     inferrer = CpvInferrer(weights=only).fit(index, embedder)
     for clf in inferrer.classifiers_.values():
         for v in embedder.embed_queries(["road works", "cleaning", "medicines"]):
-            np.testing.assert_allclose(_proba(clf, v), clf.predict_proba(v.reshape(1, -1))[0],
+            np.testing.assert_allclose(proba(clf, v), clf.predict_proba(v.reshape(1, -1))[0],
                                        atol=1e-6)  # fmt: skip
 
 
@@ -312,7 +306,7 @@ def test_columnar_rows_give_the_same_codes_and_training_rows(tmp_path: Path) -> 
     procs[6] = replace(procs[6], cpv=["45000000", "90000000"])
     save_columns(procs, [], tmp_path)
     rows, _ = load_columns(tmp_path)
-    assert _first_codes(rows) == _first_codes(procs) == [p.cpv[0] if p.cpv else None for p in procs]
-    assert _first_codes(rows)[:2] == [None, "90911200"] and _first_codes(rows)[6] == "45000000"
+    assert first_codes(rows) == first_codes(procs) == [p.cpv[0] if p.cpv else None for p in procs]
+    assert first_codes(rows)[:2] == [None, "90911200"] and first_codes(rows)[6] == "45000000"
     expected = [i for i, p in enumerate(procs) if p.cpv and p.title]
-    assert _labelled_rows(rows).tolist() == _labelled_rows(procs).tolist() == expected
+    assert labelled_rows(rows).tolist() == labelled_rows(procs).tolist() == expected
