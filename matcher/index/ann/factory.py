@@ -75,7 +75,7 @@ def update_vector_index(settings: Settings, name: str, vectors: np.ndarray,
     """An index over ``vectors`` (ids ``0..n-1``) for an incremental build: the previous build's
     HNSW graph updated in place where it can be, else a new one (:func:`make_vector_index`).
 
-    The graph is taken when the backend and its parameters are the same and every reused row
+    The graph is taken when the backend and its graph parameters are the same and every reused row
     kept its id (``reused[i]`` is ``i`` or -1: new ingests append, merges move no contract).
     Then only changed and new rows are inserted (hnswlib replaces a vector by id) and rows past
     the end removed: building a graph is the costliest part of indexing a large corpus, and
@@ -95,9 +95,12 @@ def update_vector_index(settings: Settings, name: str, vectors: np.ndarray,
     vectors = np.asarray(vectors, dtype=np.float32)
     n = len(vectors)
     kept = reused >= 0
+    params = hnsw_params(settings)
     if (isinstance(previous, HnswIndex) and choose_backend(settings, n) == "hnsw"
-            and previous.params == hnsw_params(settings) and previous.dim == vectors.shape[1]
+            and (previous.params.m, previous.params.ef_construction) == (params.m, params.ef_construction)
+            and previous.dim == vectors.shape[1]
             and np.array_equal(reused[kept], np.flatnonzero(kept))):  # fmt: skip
+        previous.params = params  # ef_search is read per query: a new value needs no new graph
         changed = np.flatnonzero(~kept)
         previous.add(changed, vectors[changed])
         previous.remove(np.arange(n, previous.capacity_ids(), dtype=np.int64))

@@ -91,3 +91,14 @@ def test_update_builds_afresh_when_rows_moved_or_the_backend_changed(
     exact, kept = update_vector_index(_settings(tmp_path, vector_backend="exact"), "procurements",
                                       m, previous, np.arange(100, dtype=np.int64))  # fmt: skip
     assert not kept and isinstance(exact, ExactIndex)
+
+
+def test_update_keeps_the_graph_when_only_ef_search_changed(tmp_path: Path, unit_vectors: Unit) -> None:
+    m = unit_vectors(120, 16, 3)
+    previous = make_vector_index(_settings(tmp_path, vector_backend="hnsw"), "procurements", m)
+    s = _settings(tmp_path, vector_backend="hnsw", hnsw_ef_search=50)
+    updated, kept = update_vector_index(s, "procurements", m, previous, np.arange(120, dtype=np.int64))
+    assert kept and isinstance(updated, HnswIndex) and updated.params.ef_search == 50
+    other = _settings(tmp_path, vector_backend="hnsw", hnsw_m=8)
+    _, kept = update_vector_index(other, "procurements", m, updated, np.arange(120, dtype=np.int64))
+    assert not kept  # another graph parameter: a new graph
