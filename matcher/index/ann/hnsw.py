@@ -68,6 +68,14 @@ class HnswIndex:
         """Length of each vector."""
         return self._dim
 
+    def _own_arrays(self) -> None:
+        """Copy the live-id mask and the vector matrix if they are memory-mapped read-only (an
+        index loaded with ``mmap``, as an incremental build loads the previous one)."""
+        if not self._alive.flags.writeable:
+            self._alive = np.array(self._alive)
+        if not self._vectors.flags.writeable:
+            self._vectors = np.array(self._vectors)
+
     def capacity_ids(self) -> int:
         """One past the largest id ever stored (live or removed)."""
         return len(self._alive)
@@ -117,6 +125,7 @@ class HnswIndex:
         if not len(ids):
             return
         vectors = np.asarray(vectors, np.float32).reshape(len(ids), -1)
+        self._own_arrays()
         need = self._index.get_current_count() + len(ids)
         if need > self._index.get_max_elements():
             self._index.resize_index(max(need, 2 * self._index.get_max_elements()))
@@ -126,8 +135,6 @@ class HnswIndex:
             grow = int(ids.max()) + 1 - len(self._alive)
             self._alive = np.concatenate([self._alive, np.zeros(grow, bool)])
             self._vectors = np.concatenate([self._vectors, np.zeros((grow, self._dim), np.float32)])
-        elif not self._vectors.flags.writeable:  # memory-mapped read-only: copy before writing
-            self._vectors = np.array(self._vectors)
         # The last vector given for an id wins, as in hnswlib.
         self._vectors[ids] = vectors
         self._alive[ids] = True
@@ -136,6 +143,7 @@ class HnswIndex:
     def remove(self, ids: np.ndarray) -> None:
         """Drop ``ids`` (absent ones are ignored)."""
         ids = as_ids(ids)
+        self._own_arrays()
         for i in ids[self._has(ids)]:
             self._index.mark_deleted(int(i))
         self._alive[ids[self._has(ids)]] = False

@@ -4,6 +4,7 @@ import pickle
 from collections.abc import Callable
 from pathlib import Path
 
+import joblib
 import numpy as np
 import pytest
 
@@ -94,3 +95,18 @@ def test_index_pickled_before_the_matrix_reads_the_graph(index: HnswIndex,
     assert len(legacy) == 2999
     assert np.array_equal(legacy.vectors_for(np.array([3, 5])), m[[3, 5]])
     assert legacy.search(q[0], 5)[0].tolist() == index.search(q[0], 5)[0].tolist()
+
+
+def test_an_index_loaded_memory_mapped_can_be_changed(tmp_path: Path) -> None:
+    m = np.random.default_rng(5).normal(size=(60, 32)).astype(np.float32)
+    m /= np.linalg.norm(m, axis=1, keepdims=True)
+    index = HnswIndex(32, HnswParams(m=16, ef_construction=64, ef_search=128))
+    index.add(np.arange(50), m[:50])
+    joblib.dump(index, tmp_path / "i.joblib")
+    mapped = joblib.load(tmp_path / "i.joblib", mmap_mode="r")  # as an incremental build loads it
+    assert not mapped._alive.flags.writeable or not mapped._vectors.flags.writeable
+    mapped.add(np.array([3]), m[55:56])  # a changed row: no growth
+    mapped.remove(np.array([7]))
+    mapped.add(np.arange(50, 60), m[50:])
+    assert len(mapped) == 59 and mapped.search(m[55], 1)[0].tolist() in ([3], [55])
+    np.testing.assert_array_equal(mapped.vectors_for(np.array([3])), m[55:56])
