@@ -47,9 +47,7 @@ def _previous(settings: Settings, index: MatchIndex) -> CpvInferrer | None:
     live = current_build(folder.parent.parent) if folder.parent.name == "builds" else None
     if not index.reused or live is None or not (live / _FILE).is_file():
         return None
-    _, state = joblib.load(live / _FILE)
-    previous = CpvInferrer.__new__(CpvInferrer)
-    previous.__dict__.update(state)
+    _, previous = _read(live / _FILE)
     if any(getattr(previous, k, None) != v for k, v in vars(CpvInferrer()).items()):
         return None  # fitted with other parameters (another version's defaults)
     added = getattr(previous, "added_docs_", 0) + len(index.corpus.procurements) - index.reused
@@ -61,11 +59,18 @@ def load_cpv_inferrer(folder: Path, index: MatchIndex) -> CpvInferrer | None:
     path = folder / _FILE
     if not path.is_file():
         return None
-    built_at, state = joblib.load(path)
+    built_at, inferrer = _read(path)
     if built_at != index.built_at:
         log.warning("CPV inferrer in %s belongs to another build: CPV codes are inferred by the "
                     "nearest contracts' votes alone until `innomatch build` runs", folder)  # fmt: skip
         return None
-    inferrer = CpvInferrer.__new__(CpvInferrer)
-    inferrer.__dict__.update(state, index_=index)
+    inferrer.index_ = index
     return inferrer
+
+
+def _read(path: Path) -> tuple[str, CpvInferrer]:
+    """The build a saved inferrer was fitted on, and the inferrer (without its index)."""
+    built_at, state = joblib.load(path)
+    inferrer = CpvInferrer.__new__(CpvInferrer)
+    inferrer.__dict__.update(state)
+    return built_at, inferrer

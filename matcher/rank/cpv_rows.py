@@ -11,7 +11,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from ..index.columns import ProcurementRows
+from ..index.columns import ProcurementRows, columns_of
 from ..index.corpus import ProcurementDoc
 from .cpv_wording import WordingClassifier
 
@@ -28,17 +28,12 @@ def labelled_rows(procurements: Sequence[ProcurementDoc]) -> np.ndarray:
 
 
 def first_codes(procurements: Sequence[ProcurementDoc]) -> list[str | None]:
-    """Each row's main (first) CPV code, None for a contract without one."""
-    if not isinstance(procurements, ProcurementRows):
-        return [p.cpv[0] if p.cpv else None for p in procurements]
-    # Columns: one gather over the code array, where reading p.cpv of a million rows took long.
-    columns = procurements.columns
-    off, codes = columns.arrays["cpv_off"], columns.arrays["cpv"]
-    labels = np.array(columns.labels["cpv"] + [None], dtype=object)
-    has = np.diff(off) > 0
-    first = np.full(len(has), len(labels) - 1, np.int64)  # None where a row has no code
-    first[has] = codes[off[:-1][has]]
-    return labels[first].tolist()  # type: ignore[no-any-return]
+    """Each row's main (first) CPV code, None for a contract without one (one gather over the
+    code column, where reading ``p.cpv`` of a million rows took long)."""
+    cols = columns_of(procurements)
+    main, codes = cols.ragged_column("cpv").first(), cols.categories("cpv")
+    labels = np.array([*codes, None], dtype=object)  # the last: rows with no code
+    return labels[np.where(main >= 0, main, len(codes))].tolist()  # type: ignore[no-any-return]
 
 
 def proba(clf: Pipeline, vector: np.ndarray) -> np.ndarray:
