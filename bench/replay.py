@@ -40,12 +40,15 @@ def real_needs(titles: list[tuple[str, str | None]], n: int, seed: int = 0) -> l
     return needs
 
 
-def _rss_mb(proc: psutil.Process) -> float:
-    total = 0
+def _rss_mb(proc: psutil.Process) -> tuple[float, float]:
+    """Resident MiB of ``proc`` and its children: all of it, and the file-backed part (pages of
+    memory-mapped index files, which the page cache holds once for every worker)."""
+    total = shared = 0
     for p in [proc, *proc.children(recursive=True)]:
         with contextlib.suppress(psutil.Error):
-            total += p.memory_info().rss
-    return total / 2**20
+            info = p.memory_info()
+            total, shared = total + info.rss, shared + info.shared
+    return total / 2**20, shared / 2**20
 
 
 def _first_answer(http: httpx.Client, need: dict[str, Any], proc: subprocess.Popen[bytes],
@@ -65,7 +68,8 @@ def serve_and_replay(env: dict[str, str], needs: list[dict[str, Any]],
     """Start ``uvicorn api.main:app`` (one worker), time it to its first answer, replay ``needs``.
 
     Returns:
-        ``load_s``, ``match_ms`` (p50, p95, p99 of the replay), ``rss_mb`` after it, ``errors``.
+        ``load_s``, ``match_ms`` (p50, p95, p99 of the replay), ``rss_mb`` after it (with
+        ``rss_file_mb``, its file-backed part), ``errors``.
     """
     port = free_port()
     start = time.perf_counter()
@@ -83,11 +87,11 @@ def serve_and_replay(env: dict[str, str], needs: list[dict[str, Any]],
                 r = http.post("/v1/match", json=need)
                 took.append((time.perf_counter() - t0) * 1000)
                 errors += r.status_code != 200
-        rss = _rss_mb(psutil.Process(proc.pid))
+        rss, rss_file = _rss_mb(psutil.Process(proc.pid))
     finally:
         proc.terminate()
         proc.wait(timeout=30)
     lat = np.array(took)
-    return {"load_s": round(load_s, 2), "rss_mb": round(rss),
+    return {"load_s": round(load_s, 2), "rss_mb": round(rss), "rss_file_mb": round(rss_file),
             "match_ms": {f"p{q}": round(float(np.percentile(lat, q)), 1) for q in (50, 95, 99)},
             "errors": errors, "needs": len(needs)}  # fmt: skip

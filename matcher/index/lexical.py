@@ -25,6 +25,8 @@ from .ann.base import top_k
 __all__ = ["LexicalIndex"]
 
 _EMPTY = (np.zeros(0, np.int64), np.zeros(0, np.float32))
+#: Documents transformed at a time when the vocabulary was learned from a sample.
+_CHUNK = 50_000
 
 
 def _heads(by_term: sparse.csr_matrix, cap: int) -> sparse.csr_matrix:
@@ -79,14 +81,20 @@ class LexicalIndex:
             their heads (``impact_cap`` entries each); below it, every posting (exact).
         impact_cap: postings kept at the head of each list, heaviest first.
         rescore: documents scored exactly after reading the heads.
+        max_fit_docs: above this many documents the vocabulary and idf are learned from a
+            seeded sample of this size and the documents transformed in chunks: counting every
+            n-gram of a whole large corpus at once holds a Python list entry per (document,
+            n-gram) pair, several GB at a few hundred thousand documents.
     """
 
     def __init__(self, max_features: int = 200_000, scan_budget: int = 1_000_000,
-                 impact_cap: int = 2_000, rescore: int = 1_000) -> None:  # fmt: skip
+                 impact_cap: int = 2_000, rescore: int = 1_000,
+                 max_fit_docs: int = 300_000) -> None:  # fmt: skip
         self.max_features = max_features
         self.scan_budget = scan_budget
         self.impact_cap = impact_cap
         self.rescore = rescore
+        self.max_fit_docs = max_fit_docs
 
     def fit(self, texts: Sequence[str], previous: LexicalIndex | None = None,
             reused: np.ndarray | None = None) -> LexicalIndex:  # fmt: skip
@@ -114,12 +122,21 @@ class LexicalIndex:
         )  # fmt: skip
         self.fitted_docs_, self.added_docs_ = len(texts), 0
         try:
-            matrix = self.vectorizer_.fit_transform(list(texts) or [""])
+            matrix = self._fit_transform(list(texts) or [""])
         except ValueError:  # no n-gram at all (no text, or only blanks): nothing ever matches
             self.by_term_: sparse.csr_matrix | None = None
             return self
         self._postings(sparse.csr_matrix(matrix))
         return self
+
+    def _fit_transform(self, texts: list[str]) -> sparse.csr_matrix:
+        """The vectorizer fitted (on a seeded sample past ``max_fit_docs``), every text's row."""
+        if len(texts) <= self.max_fit_docs:
+            return sparse.csr_matrix(self.vectorizer_.fit_transform(texts))
+        sample = np.sort(np.random.default_rng(0).choice(len(texts), self.max_fit_docs, False))
+        self.vectorizer_.fit([texts[i] for i in sample.tolist()])
+        return sparse.vstack([self.vectorizer_.transform(texts[i: i + _CHUNK])
+                              for i in range(0, len(texts), _CHUNK)], format="csr")  # fmt: skip
 
     def _extend(self, texts: Sequence[str], previous: LexicalIndex,
                 reused: np.ndarray) -> LexicalIndex:  # fmt: skip

@@ -137,3 +137,23 @@ def test_a_warm_start_with_nothing_new_is_the_previous_index() -> None:
     same = LexicalIndex().fit(docs, first, np.arange(len(docs)))
     assert (same.by_doc_ != first.by_doc_).nnz == 0 and (same.heads_ != first.heads_).nnz == 0
     assert same.added_docs_ == 0
+
+
+def test_past_max_fit_docs_the_vocabulary_comes_from_a_sample_and_rows_from_chunks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import matcher.index.lexical as lexical
+
+    docs = _corpus(1500, 3)
+    monkeypatch.setattr(lexical, "_CHUNK", 400)  # four chunks
+    index = LexicalIndex(max_fit_docs=500).fit(docs)
+    again = LexicalIndex(max_fit_docs=500).fit(docs)
+    whole = LexicalIndex().fit(docs)
+    assert index.by_doc_.shape[0] == len(docs)
+    # Seeded: the same sample, the same index; a sample sees fewer n-grams than the corpus.
+    assert index.vectorizer_.vocabulary_ == again.vectorizer_.vocabulary_
+    assert len(index.vectorizer_.vocabulary_) < len(whole.vectorizer_.vocabulary_)
+    # Every document is a row of the sample's vectorizer, chunk boundaries or not.
+    assert (index.by_doc_ != index.vectorizer_.transform(docs)).nnz == 0
+    rows, _ = index.search(docs[1234], 1)
+    assert rows.tolist() == [1234]
