@@ -142,6 +142,10 @@ class Settings(BaseSettings):
     #: 0.964 / 0.970 at 256 / 512 / 768 / 1024 (0.7 / 1.3 / 2.0 / 2.5 ms a query). README,
     #: "Search backends"
     hnsw_ef_search: int = 768
+    #: The in-process HNSW graph: ``faiss`` keeps one float16 copy of the vectors (768 bytes a
+    #: contract), ``hnswlib`` (the backend before) a float32 graph plus a float32 matrix (3 KB).
+    #: README, "Search backends".
+    hnsw_library: Literal["faiss", "hnswlib"] = "faiss"
     #: Host the API binds to.
     host: str = "127.0.0.1"
     #: Port the API listens on.

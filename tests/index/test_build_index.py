@@ -159,12 +159,13 @@ def test_with_vector_backend_reindexes_contracts_for_the_ann_evaluation(
     demo_index: MatchIndex,
 ) -> None:
     hnsw = with_vector_backend(demo_index, Settings(vector_backend="hnsw"))
-    assert type(hnsw.procurement_vectors).__name__ == "HnswIndex"
+    assert type(hnsw.procurement_vectors).__name__ == "Fp16HnswIndex"
     assert hnsw.corpus is demo_index.corpus and len(hnsw.procurement_vectors) == len(
         demo_index.procurement_vectors)
     rows = np.arange(0, len(demo_index.procurement_vectors), 997, dtype=np.int64)
     for v in demo_index.procurement_vectors.vectors_for(rows):
-        # Similarities, not ids: repeated titles tie, and either copy is a right answer.
+        # Similarities, not ids: repeated titles tie, and either copy is a right answer. The
+        # graph's float16 storage loses nothing: the embedding cache already holds float16.
         exact = demo_index.procurement_vectors.search(v, 10)[1]
         np.testing.assert_allclose(hnsw.procurement_vectors.search(v, 10)[1], exact, atol=1e-4)
     with pytest.raises(InvalidInputError):

@@ -11,6 +11,7 @@ from ...settings import Settings
 from .base import HnswParams, VectorIndex, read_meta
 from .exact import ExactIndex
 from .hnsw import HnswIndex
+from .hnsw_fp16 import MAX_DEAD_SHARE, Fp16HnswIndex
 from .pgvector import PgVectorIndex, is_postgres_url, pgvector_available
 
 __all__ = ["choose_backend", "hnsw_params", "load_vector_index", "make_vector_index",
@@ -47,6 +48,10 @@ def choose_backend(settings: Settings, n: int) -> str:
     return "exact" if n <= settings.vector_exact_max else "hnsw"
 
 
+def _hnsw_class(settings: Settings) -> type[HnswIndex] | type[Fp16HnswIndex]:
+    return Fp16HnswIndex if settings.hnsw_library == "faiss" else HnswIndex
+
+
 def make_vector_index(settings: Settings, name: str, vectors: np.ndarray,
                       ids: np.ndarray | None = None) -> VectorIndex:
     """A new index of the chosen backend over ``vectors`` (ids ``0..n-1`` by default).
@@ -63,7 +68,7 @@ def make_vector_index(settings: Settings, name: str, vectors: np.ndarray,
     if backend == "exact":
         return ExactIndex(vectors, ids)
     if backend == "hnsw":
-        index = HnswIndex(vectors.shape[1], hnsw_params(settings))
+        index = _hnsw_class(settings)(vectors.shape[1], hnsw_params(settings))
         index.add(ids, vectors)
         return index
     return PgVectorIndex.build(_vector_url(settings), _TABLE.format(name=name), ids, vectors,
@@ -77,8 +82,9 @@ def update_vector_index(settings: Settings, name: str, vectors: np.ndarray,
 
     The graph is taken when the backend and its graph parameters are the same and every reused row
     kept its id (``reused[i]`` is ``i`` or -1: new ingests append, merges move no contract).
-    Then only changed and new rows are inserted (hnswlib replaces a vector by id) and rows past
-    the end removed: building a graph is the costliest part of indexing a large corpus, and
+    Then only changed and new rows are inserted (replacing a vector by id) and rows past the end
+    removed (a faiss graph is built afresh instead once its dead slots would pass
+    ``MAX_DEAD_SHARE``): building a graph is the costliest part of indexing a large corpus, and
     the cost now follows the change. The graph differs from a fresh build's (insertion order),
     so its answers may too, within the recall an HNSW graph has either way.
 
@@ -96,7 +102,7 @@ def update_vector_index(settings: Settings, name: str, vectors: np.ndarray,
     n = len(vectors)
     kept = reused >= 0
     params = hnsw_params(settings)
-    if (isinstance(previous, HnswIndex) and choose_backend(settings, n) == "hnsw"
+    if (isinstance(previous, _hnsw_class(settings)) and choose_backend(settings, n) == "hnsw"
             and (previous.params.m, previous.params.ef_construction) == (params.m, params.ef_construction)
             and previous.dim == vectors.shape[1]
             and np.array_equal(reused[kept], np.flatnonzero(kept))):  # fmt: skip
@@ -104,7 +110,8 @@ def update_vector_index(settings: Settings, name: str, vectors: np.ndarray,
         changed = np.flatnonzero(~kept)
         previous.add(changed, vectors[changed])
         previous.remove(np.arange(n, previous.capacity_ids(), dtype=np.int64))
-        return previous, True
+        if not isinstance(previous, Fp16HnswIndex) or previous.dead_share() <= MAX_DEAD_SHARE:
+            return previous, True
     return make_vector_index(settings, name, vectors), False
 
 
@@ -114,5 +121,6 @@ def load_vector_index(folder: Path, settings: Settings) -> VectorIndex:
     if backend == "exact":
         return ExactIndex.load(folder)
     if backend == "hnsw":
-        return HnswIndex.load(folder)
+        faiss_graph = read_meta(folder).get("library") == "faiss-fp16"
+        return Fp16HnswIndex.load(folder) if faiss_graph else HnswIndex.load(folder)
     return PgVectorIndex.load(folder, _vector_url(settings))

@@ -1,9 +1,11 @@
-"""In-process HNSW graph (hnswlib): the embedded default above ``vector_exact_max`` vectors.
+"""In-process HNSW graph (hnswlib), with ``HNSW_LIBRARY=hnswlib``: the embedded default above
+``vector_exact_max`` vectors before :mod:`.hnsw_fp16`, and what builds made then load as.
 
-Picked over faiss-cpu and usearch by measurement on this machine (README, "Search
+Picked then over faiss-cpu and usearch by measurement on this machine (README, "Search
 backends"): hnswlib and faiss answered a query in about the same time with the same recall,
-usearch many times slower here; of the two, only hnswlib removes and replaces vectors by id
-(faiss's HNSW cannot delete), which the incremental build needs.
+usearch many times slower here; hnswlib removes and replaces vectors by id, which the
+incremental build needs (the faiss backend now does it with dead slots). It keeps float32
+vectors in its graph and, for reading them back fast, a second float32 matrix.
 """
 
 from __future__ import annotations
