@@ -15,7 +15,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 __all__ = [
-    "HnswParams", "VectorIndex", "as_ids", "params_dict", "read_meta", "top_k", "write_meta",
+    "HnswParams", "StoredVectorScores", "VectorIndex", "as_ids", "params_dict", "read_meta", "top_k", "write_meta",
 ]  # fmt: skip
 
 _META = "meta.json"
@@ -81,6 +81,20 @@ def top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     part = np.argpartition(-scores, k - 1)[:k]
     order = part[np.argsort(-scores[part], kind="stable")]
     return order, scores[order]
+
+
+class StoredVectorScores:
+    """``scores_for`` of an in-process backend that reads its stored vectors back."""
+
+    def vectors_for(self, ids: np.ndarray) -> np.ndarray:
+        """The stored vectors of ``ids``, in that order."""
+        raise NotImplementedError
+
+    def scores_for(self, query: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        """Inner product of ``query`` with the stored vectors of ``ids`` only."""
+        if not len(ids):
+            return np.zeros(0, np.float32)
+        return np.asarray(self.vectors_for(ids) @ query.astype(np.float32), dtype=np.float32)
 
 
 def as_ids(ids: np.ndarray | list[int]) -> np.ndarray:

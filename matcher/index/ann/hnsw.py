@@ -16,7 +16,7 @@ from typing import Any
 import hnswlib
 import numpy as np
 
-from .base import HnswParams, as_ids, params_dict, read_meta, write_meta
+from .base import HnswParams, StoredVectorScores, as_ids, params_dict, read_meta, write_meta
 
 __all__ = ["HnswIndex"]
 
@@ -25,7 +25,7 @@ _IDS = "ids.npy"
 _VECTORS = "vectors.npy"
 
 
-class HnswIndex:
+class HnswIndex(StoredVectorScores):
     """Approximate nearest neighbours by inner product over an HNSW graph.
 
     Args:
@@ -114,12 +114,6 @@ class HnswIndex:
         if not self._has(ids).all():
             raise KeyError(f"ids not in the index: {ids[~self._has(ids)][:5].tolist()}")
         return np.asarray(self._vectors[ids], np.float32)
-
-    def scores_for(self, query: np.ndarray, ids: np.ndarray) -> np.ndarray:
-        """Inner product of ``query`` with the vectors of ``ids`` only (exact)."""
-        if not len(ids):
-            return np.zeros(0, np.float32)
-        return np.asarray(self.vectors_for(ids) @ query.astype(np.float32), dtype=np.float32)
 
     def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
         """Insert ``vectors`` under ``ids``; an id already present is replaced."""

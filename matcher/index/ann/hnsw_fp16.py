@@ -24,7 +24,7 @@ from typing import Any
 import faiss as _faiss_module
 import numpy as np
 
-from .base import HnswParams, as_ids, params_dict, read_meta, write_meta
+from .base import HnswParams, StoredVectorScores, as_ids, params_dict, read_meta, write_meta
 
 __all__ = ["MAX_DEAD_SHARE", "Fp16HnswIndex"]
 
@@ -37,7 +37,7 @@ _IDS = "slot_ids.npy"
 MAX_DEAD_SHARE = 0.2
 
 
-class Fp16HnswIndex:
+class Fp16HnswIndex(StoredVectorScores):
     """Approximate nearest neighbours by inner product over an HNSW graph of float16 vectors.
 
     Args:
@@ -136,12 +136,6 @@ class Fp16HnswIndex:
         if (slots < 0).any():
             raise KeyError(f"ids not in the index: {ids[slots < 0][:5].tolist()}")
         return self._codes()[slots].astype(np.float32)
-
-    def scores_for(self, query: np.ndarray, ids: np.ndarray) -> np.ndarray:
-        """Inner product of ``query`` with the stored vectors of ``ids`` only."""
-        if not len(ids):
-            return np.zeros(0, np.float32)
-        return np.asarray(self.vectors_for(ids) @ query.astype(np.float32), dtype=np.float32)
 
     def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
         """Insert ``vectors`` under ``ids``; an id already present is replaced (its old slot dies)."""

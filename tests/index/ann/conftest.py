@@ -29,3 +29,9 @@ def _unit_vectors(n: int, dim: int, seed: int) -> np.ndarray:
 def unit_vectors() -> Callable[[int, int, int], np.ndarray]:
     """``unit_vectors(n, dim, seed)``: ``n`` random unit vectors of length ``dim``."""
     return _unit_vectors
+
+
+@pytest.fixture
+def data(unit_vectors: Callable[[int, int, int], np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """3,000 unit vectors of length 32 to index and 40 queries, for the HNSW backends."""
+    return unit_vectors(3000, 32, 0), unit_vectors(40, 32, 1)

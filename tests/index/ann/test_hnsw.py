@@ -14,11 +14,6 @@ Unit = Callable[[int, int, int], np.ndarray]
 
 
 @pytest.fixture
-def data(unit_vectors: Unit) -> tuple[np.ndarray, np.ndarray]:
-    return unit_vectors(3000, 32, 0), unit_vectors(40, 32, 1)
-
-
-@pytest.fixture
 def index(data: tuple[np.ndarray, np.ndarray]) -> HnswIndex:
     out = HnswIndex(32, HnswParams(m=16, ef_construction=64, ef_search=128))
     out.add(np.arange(3000), data[0])

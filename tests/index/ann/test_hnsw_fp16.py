@@ -17,11 +17,6 @@ _HALF = 2e-3
 
 
 @pytest.fixture
-def data(unit_vectors: Unit) -> tuple[np.ndarray, np.ndarray]:
-    return unit_vectors(3000, 32, 0), unit_vectors(40, 32, 1)
-
-
-@pytest.fixture
 def index(data: tuple[np.ndarray, np.ndarray]) -> Fp16HnswIndex:
     out = Fp16HnswIndex(32, HnswParams(m=16, ef_construction=64, ef_search=128))
     out.add(np.arange(3000), data[0])
