@@ -23,7 +23,14 @@ from .calibration import calibrate
 from .cluster import CacheFront, RemoteEmbedder
 from .columns import columns_of, load_columns, save_columns
 from .corpus import Corpus, load_corpus
-from .incremental import Coverage, coverage_now, derivation_key, reuse_vectors, reused_rows
+from .incremental import (
+    Coverage,
+    coverage_now,
+    derivation_key,
+    reuse_vectors,
+    reused_rows,
+    within_refit_share,
+)
 from .lexical import LexicalIndex
 from .vectors import VectorIndex, make_vector_index, update_vector_index
 
@@ -199,9 +206,9 @@ def _fit_lexical(settings: Settings, texts: list[str], previous: LexicalIndex | 
     since its last full fit stay within ``settings.lexical_refit_share`` of the corpus (its
     vocabulary and idf kept, only new documents transformed), else fitted afresh."""
     if previous is not None and getattr(previous, "by_term_", None) is not None:
-        added = getattr(previous, "added_docs_", 0) + int((reused < 0).sum())
-        if added <= settings.lexical_refit_share * len(texts):
-            log.info("lexical index warm-started: %d documents indexed since its last fit", added)
+        before, now = getattr(previous, "added_docs_", 0), int((reused < 0).sum())
+        if within_refit_share(before, now, len(texts), settings.lexical_refit_share):
+            log.info("lexical index warm-started: %d indexed since its last fit", before + now)
             return LexicalIndex().fit(texts, previous, reused)
     return LexicalIndex().fit(texts)
 

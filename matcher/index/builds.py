@@ -17,7 +17,7 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
-__all__ = ["INDEX_FILE", "current_build", "new_build_dir", "publish"]
+__all__ = ["INDEX_FILE", "current_build", "live_build_beside", "new_build_dir", "publish"]
 
 #: The index file in a build folder (and, in the flat layout of older versions, in ``INDEX_DIR``).
 INDEX_FILE = "index.joblib"
@@ -39,6 +39,15 @@ def current_build(index_dir: Path) -> Path | None:
     if (index_dir / INDEX_FILE).is_file():
         return index_dir
     return None
+
+
+def live_build_beside(folder: Path) -> Path | None:
+    """The live build of the ``INDEX_DIR`` that the build folder ``folder`` belongs to (a step of
+    a build still being written reads the one before this way); None if ``folder`` is not a
+    build folder or nothing is live."""
+    if folder.parent.name != _BUILDS:
+        return None
+    return current_build(folder.parent.parent)
 
 
 def new_build_dir(index_dir: Path) -> Path:

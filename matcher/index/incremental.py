@@ -22,7 +22,7 @@ from ..store.models import IngestRun, MergeLog
 from ..vocab.cpv import CpvVocabulary
 
 __all__ = ["Coverage", "coverage_now", "derivation_key", "reuse_vectors",
-           "reused_rows"]
+           "reused_rows", "within_refit_share"]
 
 #: The modules whose code decides a procurement's document and passage text.
 _DERIVING = ("corpus.py", "flags.py")
@@ -99,3 +99,15 @@ def reuse_vectors(reused: np.ndarray, texts: Sequence[str | None], matrix: np.nd
     if len(todo):
         out[todo] = embed([texts[i] or "" for i in todo.tolist()])
     return out
+
+
+def within_refit_share(added_before: int, added_now: int, total: int, share: float) -> bool:
+    """Whether a part fitted on an earlier corpus may be warm-started once more: true while the
+    documents added since its last full fit (``added_before`` counted by earlier warm starts,
+    ``added_now`` by this build) stay within ``share`` of the ``total`` now indexed.
+
+    The rule both warm-started parts follow (the lexical index, ``LEXICAL_REFIT_SHARE``; the
+    CPV inferrer, ``CPV_REFIT_SHARE``): a warm start keeps what the fit learned from the corpus
+    (an idf, classifiers), which ages as the corpus grows.
+    """
+    return added_before + added_now <= share * total

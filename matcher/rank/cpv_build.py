@@ -10,7 +10,8 @@ from threadpoolctl import threadpool_limits
 
 from ..embed import CachedEmbedder, EmbeddingCache, load_embedder
 from ..index.build import MatchIndex, build_folder, dump_atomic
-from ..index.builds import current_build
+from ..index.builds import live_build_beside
+from ..index.incremental import within_refit_share
 from ..settings import Settings
 from .cpv_infer import CpvInferrer
 
@@ -43,15 +44,16 @@ def build_cpv_inferrer(settings: Settings, index: MatchIndex) -> CpvInferrer:
 
 def _previous(settings: Settings, index: MatchIndex) -> CpvInferrer | None:
     """The live build's inferrer to warm-start from, or None (see :func:`build_cpv_inferrer`)."""
-    folder = settings.index_dir
-    live = current_build(folder.parent.parent) if folder.parent.name == "builds" else None
+    live = live_build_beside(settings.index_dir)
     if not index.reused or live is None or not (live / _FILE).is_file():
         return None
     _, previous = _read(live / _FILE)
     if any(getattr(previous, k, None) != v for k, v in vars(CpvInferrer()).items()):
         return None  # fitted with other parameters (another version's defaults)
-    added = getattr(previous, "added_docs_", 0) + len(index.corpus.procurements) - index.reused
-    return previous if added <= settings.cpv_refit_share * len(index.corpus.procurements) else None
+    total = len(index.corpus.procurements)
+    warm = within_refit_share(getattr(previous, "added_docs_", 0), total - index.reused, total,
+                              settings.cpv_refit_share)  # fmt: skip
+    return previous if warm else None
 
 
 def load_cpv_inferrer(folder: Path, index: MatchIndex) -> CpvInferrer | None:

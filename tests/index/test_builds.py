@@ -13,7 +13,8 @@ from server_harness import serve_in_background
 
 from matcher.embed import Embedder
 from matcher.index import build_index
-from matcher.index.builds import current_build, new_build_dir, publish
+from matcher.index.builds import current_build, live_build_beside, new_build_dir, publish
+from matcher.index.incremental import within_refit_share
 from matcher.ingest import ingest_paths
 from matcher.innovation.table import build_potentials
 from matcher.service import Matcher
@@ -35,6 +36,24 @@ def test_publish_switches_the_link_and_keeps_recent_builds(tmp_path: Path) -> No
         made.append(folder)
     assert sorted((tmp_path / "builds").iterdir()) == made[-3:]
     assert not list(tmp_path.glob(".current*"))  # no temporary link left behind
+
+
+def test_a_build_being_written_finds_the_live_one_beside_it(tmp_path: Path) -> None:
+    live = new_build_dir(tmp_path)
+    (live / "index.joblib").write_bytes(b"x")
+    publish(tmp_path, live)
+    writing = new_build_dir(tmp_path)
+    assert live_build_beside(writing) == live
+    assert live_build_beside(tmp_path) is None  # INDEX_DIR itself is no build folder
+    empty = tmp_path / "other"
+    assert live_build_beside(new_build_dir(empty)) is None  # nothing live there
+
+
+def test_the_refit_share_counts_every_warm_start_since_the_last_fit() -> None:
+    assert within_refit_share(0, 100, 1000, 0.1)
+    assert within_refit_share(60, 40, 1000, 0.1)  # exactly 10%
+    assert not within_refit_share(60, 41, 1000, 0.1)
+    assert not within_refit_share(0, 1, 1000, 0.0)
 
 
 def test_an_unfinished_build_folder_is_not_live(tmp_path: Path) -> None:
