@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matcher.index.lexical import LexicalIndex, _tfidf_one
+from matcher.index.postings import heads
 
 _SYLLABLES = ["sii", "vous", "pal", "ve", "lu", "kou", "tie", "ur", "ak", "ka", "pääl", "lys",
               "net", "toy", "age", "éco", "les", "tra", "vaux", "voi", "rie", "säh", "kö",
@@ -129,6 +130,35 @@ def test_a_warm_start_keeps_the_vocabulary_and_rows_and_adds_the_new_documents()
     again = LexicalIndex().fit(texts, warm, np.arange(len(texts)))
     assert (again.fitted_docs_, again.added_docs_) == (250, 50)
     assert (again.by_doc_ != warm.by_doc_).nnz == 0
+
+
+@pytest.mark.parametrize("cap", [5, 40, 2_000])
+def test_appended_documents_extend_every_list_as_a_transpose_would(cap: int) -> None:
+    docs = _corpus(1300, seed=6)
+    first = LexicalIndex(impact_cap=cap).fit(docs[:1200])
+    warm = LexicalIndex(impact_cap=cap).fit(docs, first, np.r_[np.arange(1200), [-1] * 100])
+    assert (warm.by_doc_[:1200] != first.by_doc_).nnz == 0
+    assert (warm.by_doc_[1200:] != first.vectorizer_.transform(docs[1200:])).nnz == 0
+    # Without transposing the corpus: the lists a transpose gives, in the same order.
+    by_term = warm.by_doc_.T.tocsr()
+    for name in ("indptr", "indices", "data"):
+        np.testing.assert_array_equal(getattr(warm.by_term_, name), getattr(by_term, name))
+    np.testing.assert_array_equal(warm.lengths_, np.diff(by_term.indptr))
+    # Each head holds its list's ``cap`` heaviest weights (which of equal weights may differ).
+    fresh = heads(by_term, cap)
+    np.testing.assert_array_equal(np.diff(warm.heads_.indptr), np.diff(fresh.indptr))
+    for t in range(0, by_term.shape[0], 7):
+        got, want = warm.heads_[t], fresh[t]
+        np.testing.assert_array_equal(np.sort(got.data), np.sort(want.data))
+        assert np.all(np.diff(got.indices) > 0)  # still sorted by document
+    # Reading the heads (every query, budget 0) answers as the transposed index's heads do.
+    ref = LexicalIndex(impact_cap=cap)
+    ref.__dict__.update({**warm.__dict__, "stats_": dict(warm.stats_)})
+    ref._postings(warm.by_doc_)
+    warm.scan_budget = ref.scan_budget = 0
+    for need in docs[1190:1215]:
+        q = warm.query(need)
+        np.testing.assert_allclose(warm.search_query(q, 5)[1], ref.search_query(q, 5)[1], atol=1e-6)
 
 
 def test_a_warm_start_with_nothing_new_is_the_previous_index() -> None:
