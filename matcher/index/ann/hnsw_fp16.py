@@ -55,7 +55,7 @@ class Fp16HnswIndex(StoredVectorScores):
         self._index.hnsw.efConstruction = self.params.ef_construction
         self._id_of = np.zeros(0, np.int64)  # slot -> id, -1 where dead
         self._slot_of = np.zeros(0, np.int64)  # id -> slot, -1 where absent
-        self._selector: tuple[Any, np.ndarray] | None = None
+        self._refresh()
 
     def __getstate__(self) -> dict[str, Any]:
         # A faiss index does not pickle: its bytes do (an array, which joblib can map).
@@ -66,9 +66,21 @@ class Fp16HnswIndex(StoredVectorScores):
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._index = faiss.deserialize_index(np.asarray(state["_index"], np.uint8))
+        self._refresh()
+
+    def _refresh(self) -> None:
+        """Count the live ids and make the dead-slot filter, after any change: a search only
+        reads them (servers search from many threads, and only a build changes an index)."""
+        live = self._id_of >= 0
+        self._n = int(live.sum())
+        self._selector: tuple[Any, np.ndarray] | None = None
+        if not live.all():
+            bits = np.packbits(live, bitorder="little")
+            # The selector reads the array through a pointer: the tuple keeps both alive.
+            self._selector = (faiss.IDSelectorBitmap(len(live), faiss.swig_ptr(bits)), bits)
 
     def __len__(self) -> int:
-        return int((self._id_of >= 0).sum())
+        return self._n
 
     @property
     def dim(self) -> int:
@@ -106,24 +118,18 @@ class Fp16HnswIndex(StoredVectorScores):
         out[inside] = self._slot_of[ids[inside]]
         return out
 
-    def _search_params(self, ef: int) -> Any:
-        params = faiss.SearchParametersHNSW()
-        params.efSearch = ef
-        if (self._id_of < 0).any():
-            if self._selector is None:
-                bits = np.packbits(self._id_of >= 0, bitorder="little")
-                # The selector reads the array through a pointer: keep both alive together.
-                self._selector = (faiss.IDSelectorBitmap(len(self._id_of), faiss.swig_ptr(bits)), bits)
-            params.sel = self._selector[0]
-        return params
-
     def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Return ``(ids, scores)`` of about the ``k`` nearest vectors, best first."""
         k = min(k, len(self))
         if k <= 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         q = np.asarray(query, np.float32).reshape(1, -1)
-        scores, slots = self._index.search(q, k, params=self._search_params(max(self.params.ef_search, k)))
+        params = faiss.SearchParametersHNSW()
+        params.efSearch = max(self.params.ef_search, k)
+        selector = self._selector  # held for the whole search
+        if selector is not None:
+            params.sel = selector[0]
+        scores, slots = self._index.search(q, k, params=params)
         found = slots[0] >= 0  # -1: fewer than k reachable
         return self._id_of[slots[0][found]], scores[0][found].astype(np.float32)
 
@@ -155,7 +161,7 @@ class Fp16HnswIndex(StoredVectorScores):
         self._own_arrays()
         self._slot_of[ids] = first + np.arange(len(ids))
         self._id_of = np.concatenate([self._id_of, ids])
-        self._selector = None
+        self._refresh()
 
     def remove(self, ids: np.ndarray) -> None:
         """Drop ``ids`` (absent ones are ignored): their slots stay in the graph, dead."""
@@ -166,7 +172,7 @@ class Fp16HnswIndex(StoredVectorScores):
         self._own_arrays()
         self._slot_of[self._id_of[live]] = -1
         self._id_of[live] = -1
-        self._selector = None
+        self._refresh()
 
     def save(self, folder: Path) -> None:
         """Write the graph (with its vectors) and the id of each slot under ``folder``."""
@@ -188,4 +194,5 @@ class Fp16HnswIndex(StoredVectorScores):
         live = out._id_of >= 0
         out._slot_of = np.full(int(out._id_of.max()) + 1 if live.any() else 0, -1, np.int64)
         out._slot_of[out._id_of[live]] = np.flatnonzero(live)
+        out._refresh()
         return out

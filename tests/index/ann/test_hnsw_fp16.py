@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import joblib
@@ -84,3 +85,26 @@ def test_save_load_pickle_and_memory_mapped_load(
     mapped.add(np.array([13]), m[14:15])
     assert 12 not in mapped.search(m[12], 10)[0] and mapped.search(m[14], 2)[0].tolist() in ([13, 14], [14, 13])
     assert 12 in joblib.load(tmp_path / "index.joblib").search(m[12], 1)[0]
+
+
+def test_threads_search_an_index_with_dead_slots_alike(
+    index: Fp16HnswIndex, data: tuple[np.ndarray, np.ndarray]
+) -> None:
+    m, q = data
+    index.remove(np.arange(0, 3000, 3))  # a third dead: every search goes through the filter
+    alone = [index.search(v, 10)[0].tolist() for v in q]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda v: index.search(v, 10)[0].tolist(), list(q) * 5))
+    assert together == alone * 5
+    assert all(i % 3 for ids in alone for i in ids)
+
+
+def test_an_empty_index_searches_saves_and_pickles(tmp_path: Path) -> None:
+    empty = Fp16HnswIndex(8)
+    assert len(empty) == 0 and empty.search(np.ones(8, np.float32), 5)[0].tolist() == []
+    assert empty.vectors_for(np.array([], np.int64)).shape == (0, 8)
+    empty.save(tmp_path)
+    for back in (Fp16HnswIndex.load(tmp_path), pickle.loads(pickle.dumps(empty))):
+        assert len(back) == 0 and back.search(np.ones(8, np.float32), 5)[0].tolist() == []
+        back.add(np.array([2]), np.eye(8, dtype=np.float32)[:1])
+        assert back.search(np.eye(8, dtype=np.float32)[0], 1)[0].tolist() == [2]
