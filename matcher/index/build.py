@@ -122,14 +122,14 @@ def build_index(
     proc_reused = reused_rows(proc_keys, _proc_keys(previous))
     proc_vecs = reuse_vectors(
         proc_reused, [t for _, t in proc_keys],
-        matrix_of(previous.procurement_vectors) if previous else None, embedder.dim,
+        previous.procurement_vectors.vectors_for if previous else None, embedder.dim,
         lambda texts: cached.embed("embed procurements", texts),
     )  # fmt: skip
     prof_rows = np.array([i for i, s in enumerate(corpus.suppliers) if s.profile_text], np.int64)
     prof_keys = [(corpus.suppliers[i].id, corpus.suppliers[i].profile_text) for i in prof_rows]
     prof_vecs = reuse_vectors(
         reused_rows(prof_keys, _profile_keys(previous)), [t for _, t in prof_keys],
-        matrix_of(previous.profile_vectors) if previous else None, embedder.dim,
+        previous.profile_vectors.vectors_for if previous else None, embedder.dim,
         lambda texts: cached.embed("embed supplier profiles", texts),
     )  # fmt: skip
     lap("vectors")

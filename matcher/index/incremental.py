@@ -84,17 +84,19 @@ def reused_rows(keys: Sequence[tuple[int, str | None]],
     return np.fromiter((old.get(k, -1) for k in keys), np.int64, len(keys))
 
 
-def reuse_vectors(reused: np.ndarray, texts: Sequence[str | None], matrix: np.ndarray | None,
-                  dim: int, embed: Callable[[list[str]], np.ndarray]) -> np.ndarray:  # fmt: skip
-    """Vectors of ``texts``: the previous build's ``matrix`` row where ``reused`` gives one (see
-    :func:`reused_rows`), ``embed`` for the rest (through the embedding cache, as a full build
-    reads every vector)."""
+def reuse_vectors(reused: np.ndarray, texts: Sequence[str | None],
+                  rows_of: Callable[[np.ndarray], np.ndarray] | None, dim: int,
+                  embed: Callable[[list[str]], np.ndarray]) -> np.ndarray:  # fmt: skip
+    """Vectors of ``texts``: the previous build's row where ``reused`` gives one (see
+    :func:`reused_rows`; ``rows_of(ids)`` reads them, e.g. the previous index's ``vectors_for``,
+    in one gather rather than through a copy of its whole matrix: 1.5 GB at 1M), ``embed`` for
+    the rest (through the embedding cache, as a full build reads every vector)."""
     out = np.zeros((len(texts), dim), np.float32)
-    if matrix is None:
+    if rows_of is None:
         reused = np.full(len(texts), -1, np.int64)
     kept = np.flatnonzero(reused >= 0)
-    if len(kept):
-        out[kept] = matrix[reused[kept]]  # type: ignore[index]
+    if len(kept) and rows_of is not None:
+        out[kept] = rows_of(reused[kept])
     todo = np.flatnonzero(reused < 0)
     if len(todo):
         out[todo] = embed([texts[i] or "" for i in todo.tolist()])
