@@ -15,7 +15,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 __all__ = [
-    "HnswParams", "StoredVectorScores", "VectorIndex", "as_ids", "params_dict", "read_meta", "top_k", "write_meta",
+    "HnswParams", "StoredVectorScores", "VectorIndex", "as_ids", "params_dict", "read_meta", "top_k", "writable", "write_meta",
 ]  # fmt: skip
 
 _META = "meta.json"
@@ -95,6 +95,12 @@ class StoredVectorScores:
         if not len(ids):
             return np.zeros(0, np.float32)
         return np.asarray(self.vectors_for(ids) @ query.astype(np.float32), dtype=np.float32)
+
+
+def writable(array: np.ndarray) -> np.ndarray:
+    """``array``, or a copy of it where it is read-only (memory-mapped from a saved index, as an
+    incremental build loads the previous one): what an index copies before it changes it."""
+    return array if array.flags.writeable else np.array(array)
 
 
 def as_ids(ids: np.ndarray | list[int]) -> np.ndarray:

@@ -16,7 +16,15 @@ from typing import Any
 import hnswlib
 import numpy as np
 
-from .base import HnswParams, StoredVectorScores, as_ids, params_dict, read_meta, write_meta
+from .base import (
+    HnswParams,
+    StoredVectorScores,
+    as_ids,
+    params_dict,
+    read_meta,
+    writable,
+    write_meta,
+)
 
 __all__ = ["HnswIndex"]
 
@@ -71,12 +79,7 @@ class HnswIndex(StoredVectorScores):
         return self._dim
 
     def _own_arrays(self) -> None:
-        """Copy the live-id mask and the vector matrix if they are memory-mapped read-only (an
-        index loaded with ``mmap``, as an incremental build loads the previous one)."""
-        if not self._alive.flags.writeable:
-            self._alive = np.array(self._alive)
-        if not self._vectors.flags.writeable:
-            self._vectors = np.array(self._vectors)
+        self._alive, self._vectors = writable(self._alive), writable(self._vectors)
 
     def capacity_ids(self) -> int:
         """One past the largest id ever stored (live or removed)."""

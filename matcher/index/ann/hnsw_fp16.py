@@ -24,7 +24,15 @@ from typing import Any
 import faiss as _faiss_module
 import numpy as np
 
-from .base import HnswParams, StoredVectorScores, as_ids, params_dict, read_meta, write_meta
+from .base import (
+    HnswParams,
+    StoredVectorScores,
+    as_ids,
+    params_dict,
+    read_meta,
+    writable,
+    write_meta,
+)
 
 __all__ = ["MAX_DEAD_SHARE", "Fp16HnswIndex"]
 
@@ -105,12 +113,7 @@ class Fp16HnswIndex(StoredVectorScores):
         return np.asarray(raw).view(np.float16).reshape(n, self._dim)
 
     def _own_arrays(self) -> None:
-        """Copy the slot maps if they are memory-mapped read-only (an index loaded with ``mmap``,
-        as an incremental build loads the previous one)."""
-        if not self._id_of.flags.writeable:
-            self._id_of = np.array(self._id_of)
-        if not self._slot_of.flags.writeable:
-            self._slot_of = np.array(self._slot_of)
+        self._id_of, self._slot_of = writable(self._id_of), writable(self._slot_of)
 
     def _slots(self, ids: np.ndarray) -> np.ndarray:
         inside = ids < len(self._slot_of)
@@ -152,7 +155,7 @@ class Fp16HnswIndex(StoredVectorScores):
         # The last vector given for an id wins.
         last = len(ids) - 1 - np.unique(ids[::-1], return_index=True)[1]
         ids, vectors = ids[last], vectors[last]
-        self.remove(ids)
+        self._kill(ids)
         if ids.max() >= len(self._slot_of):
             grow = np.full(int(ids.max()) + 1 - len(self._slot_of), -1, np.int64)
             self._slot_of = np.concatenate([self._slot_of, grow])
@@ -165,14 +168,19 @@ class Fp16HnswIndex(StoredVectorScores):
 
     def remove(self, ids: np.ndarray) -> None:
         """Drop ``ids`` (absent ones are ignored): their slots stay in the graph, dead."""
-        slots = self._slots(as_ids(ids))
+        if self._kill(as_ids(ids)):
+            self._refresh()
+
+    def _kill(self, ids: np.ndarray) -> bool:
+        """Mark the slots of ``ids`` dead; whether any was live."""
+        slots = self._slots(ids)
         live = slots[slots >= 0]
         if not len(live):
-            return
+            return False
         self._own_arrays()
         self._slot_of[self._id_of[live]] = -1
         self._id_of[live] = -1
-        self._refresh()
+        return True
 
     def save(self, folder: Path) -> None:
         """Write the graph (with its vectors) and the id of each slot under ``folder``."""
