@@ -102,16 +102,17 @@ def update_vector_index(settings: Settings, name: str, vectors: np.ndarray,
     n = len(vectors)
     kept = reused >= 0
     params = hnsw_params(settings)
+    changed = np.flatnonzero(~kept)
     if (isinstance(previous, _hnsw_class(settings)) and choose_backend(settings, n) == "hnsw"
             and (previous.params.m, previous.params.ef_construction) == (params.m, params.ef_construction)
             and previous.dim == vectors.shape[1]
-            and np.array_equal(reused[kept], np.flatnonzero(kept))):  # fmt: skip
+            and np.array_equal(reused[kept], np.flatnonzero(kept))
+            and (not isinstance(previous, Fp16HnswIndex)
+                 or previous.dead_share_after(changed, n) <= MAX_DEAD_SHARE)):  # fmt: skip
         previous.params = params  # ef_search is read per query: a new value needs no new graph
-        changed = np.flatnonzero(~kept)
         previous.add(changed, vectors[changed])
         previous.remove(np.arange(n, previous.capacity_ids(), dtype=np.int64))
-        if not isinstance(previous, Fp16HnswIndex) or previous.dead_share() <= MAX_DEAD_SHARE:
-            return previous, True
+        return previous, True
     return make_vector_index(settings, name, vectors), False
 
 

@@ -99,6 +99,16 @@ class Fp16HnswIndex(StoredVectorScores):
         """Share of the graph's slots whose vector was removed or replaced."""
         return float((self._id_of < 0).mean()) if len(self._id_of) else 0.0
 
+    def dead_share_after(self, replaced: np.ndarray, keep_below: int) -> float:
+        """:meth:`dead_share` once ``replaced`` ids are added again and every id from
+        ``keep_below`` on removed, worked out before doing either (a graph past
+        ``MAX_DEAD_SHARE`` is rebuilt, and inserting into it first would be wasted)."""
+        replaced = as_ids(replaced)
+        slots = self._slots(replaced[replaced < keep_below])
+        dying = int((slots >= 0).sum()) + int((self._id_of >= keep_below).sum())
+        total = len(self._id_of) + len(replaced)
+        return (int((self._id_of < 0).sum()) + dying) / total if total else 0.0
+
     def capacity_ids(self) -> int:
         """One past the largest id ever stored (live or removed)."""
         return len(self._slot_of)

@@ -55,6 +55,19 @@ def test_remove_and_replace_leave_dead_slots_that_searches_skip(
     assert 7 not in everything
 
 
+def test_the_dead_share_after_an_update_is_known_before_it(
+    index: Fp16HnswIndex, data: tuple[np.ndarray, np.ndarray]
+) -> None:
+    m, _ = data
+    index.remove(np.array([7]))
+    # Ids 5 and 3 (live) replaced, 7 (dead) added again, ids from 2990 on removed: 2 + 10 more
+    # dead slots, 3,003 slots in all.
+    predicted = index.dead_share_after(np.array([5, 3, 7]), 2990)
+    index.add(np.array([5, 3, 7]), m[:3])
+    index.remove(np.arange(2990, 3000))
+    assert predicted == pytest.approx(index.dead_share()) == pytest.approx(13 / 3003)
+
+
 def test_the_last_vector_given_for_an_id_wins(unit_vectors: Unit) -> None:
     m = unit_vectors(5, 8, 4)
     index = Fp16HnswIndex(8)
