@@ -184,8 +184,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                          "sv": "inga registeruppgifter och för lite daterad aktivitet"},
     "missing.theme_texts": {"fi": "ei tekstiä, josta teemat voisi lukea", "sv": "ingen text att läsa teman ur"},
     # The parts of a ranking score (matcher/rank/explain.py).
-    "feature.na": {"fi": "{feature}: ei sovellu (toimittajasta ei ole tällaista tietoa)",
-                   "sv": "{feature}: gäller inte (inga sådana uppgifter om leverantören)"},
+    "feature.missing_zero": {"fi": "{feature}: toimittajasta ei ole tällaista tietoa; lasketaan nollaksi",
+                             "sv": "{feature}: inga sådana uppgifter om leverantören; räknas som 0"},
+    "feature.missing_learned": {"fi": "{feature}: toimittajasta ei ole tällaista tietoa; opetettu malli pisteyttää itse puuttuvan arvon: {contribution:+.3f}",
+                                "sv": "{feature}: inga sådana uppgifter om leverantören; den tränade modellen poängsätter själva det saknade värdet: {contribution:+.3f}"},
     "feature.value": {"fi": "{feature}: {value:g}", "sv": "{feature}: {value:g}"},
     "feature.fact": {"fi": "{feature}: {value:g}; {fact}", "sv": "{feature}: {value:g}; {fact}"},
     "won_nearest": {"fi": "voitti {n}/{of} lähimmästä aiemmasta sopimuksesta", "sv": "vann {n} av de {of} närmaste tidigare kontrakten"},

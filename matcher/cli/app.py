@@ -135,10 +135,10 @@ def build(
 
 
 def _parts(m: SupplierMatch, shown: int = 4) -> str:
-    """The score as its sum: base, the largest parts (n/a: the feature does not apply, its
-    missing value still counts in the trained model), and the rest in one sum; rounded so that
-    the printed figures add up to the printed score."""
-    names = [f"{s.name}{'(n/a)' if s.value is None else ''}" for s in m.signals[:shown]]
+    """The score as its sum: base, the largest parts ("(missing)": no such data for this
+    supplier; the trained model gives the missing value its own part, the linear one 0), and
+    the rest in one sum; rounded so that the printed figures add up to the printed score."""
+    names = [f"{s.name}{'(missing)' if s.value is None else ''}" for s in m.signals[:shown]]
     values = [s.contribution for s in m.signals[:shown]]
     if rest := m.signals[shown:]:
         names.append(f"others({len(rest)})")

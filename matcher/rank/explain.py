@@ -66,17 +66,24 @@ class Explainer:
         for name, c in zip(names, contrib, strict=True):
             v = row[COLUMN[name]]
             value = None if np.isnan(v) else round(float(v), 4)
-            out.append(Contribution(name, value, float(c), self._sentence(builder, ctx, s, name, value),
+            sentence = self._sentence(builder, ctx, s, name, value, float(c), weights is not None)
+            out.append(Contribution(name, value, float(c), sentence,
                                     weights.get(name) if weights else None))  # fmt: skip
         out.sort(key=lambda p: -abs(p.contribution))
         return out
 
     def _sentence(self, builder: FeatureBuilder, ctx: NeedContext, s: int, name: str,
-                  value: float | None) -> str:  # fmt: skip
+                  value: float | None, contribution: float, linear: bool) -> str:  # fmt: skip
         base = FEATURES[name]
         if value is None:
-            return Msg("feature.na", f"{base}: does not apply (no such data for this supplier)",
-                       feature=name)  # fmt: skip
+            # A missing value is not "no effect": a trained model learned what the absence says
+            # (a firm with no profile, say) and gives it its own part of the score.
+            if linear:
+                return Msg("feature.missing_zero", f"{base}: no such data for this supplier; "
+                           "counts as 0", feature=name)  # fmt: skip
+            return Msg("feature.missing_learned", f"{base}: no such data for this supplier; the "
+                       f"trained model scores the missing value itself: {contribution:+.3f}",
+                       feature=name, contribution=round(contribution, 3))  # fmt: skip
         fact = self._fact(builder, ctx, s, name) if value else None
         return Msg("feature.fact" if fact else "feature.value",
                    f"{base}: {value:g}" + (f"; {fact}" if fact else ""), feature=name,

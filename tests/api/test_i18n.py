@@ -56,6 +56,14 @@ def test_say_renders_a_code_and_falls_back_to_the_english() -> None:
     assert translator("sv")("no_such_key") == "no_such_key"
 
 
+def test_a_missing_value_says_its_learned_part_in_each_language() -> None:
+    code = MessageOut(code="feature.missing_learned",
+                      params={"feature": "profile", "contribution": 0.337})  # fmt: skip
+    english = "x: no such data for this supplier; the trained model scores the missing value itself: +0.337"
+    assert say(english, code, "fi").endswith("pisteyttää itse puuttuvan arvon: +0.337")
+    assert say(english, code, "sv").endswith("poängsätter själva det saknade värdet: +0.337")
+
+
 def _codes(result: dict) -> list[MessageOut]:  # type: ignore[type-arg]
     need = result["need_innovation"]
     codes = [*need["route_reason_codes"], *(c for d in need["dimensions"] for c in d["evidence_codes"])]

@@ -98,3 +98,12 @@ def test_the_printed_parts_add_up_to_the_printed_score() -> None:
     assert line.startswith("= base -2.574 f0 +0.989") and "others(3)" in line
     printed = [float(tok) for tok in line.split() if tok[0] in "+-" and tok[1:2].isdigit()]
     assert len(printed) == 6 and round(sum(printed), 3) == round(m.score, 3)
+
+
+def test_a_missing_value_is_printed_as_missing_with_its_part() -> None:
+    signals = [Signal(name="profile", value=None, weight=None, contribution=0.337, explanation="x"),
+               Signal(name="cpv", value=0.5, weight=None, contribution=0.2, explanation="x")]  # fmt: skip
+    m = SupplierMatch(rank=1, supplier_id=1, name="x", country=None, identifiers=[],
+                      score=-0.1 + 0.537, base_score=-0.1, signals=signals,
+                      matching_cpv=[], evidence=[], n_awards=1, fit_score=0.0)  # fmt: skip
+    assert _parts(m) == "= base -0.100 profile(missing) +0.337 cpv +0.200"
