@@ -7,14 +7,15 @@ on or after it is read. Undated facts are kept, since they cannot be placed in t
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
-from ..index.flags import can_declare, innovation_flag
+from ..index.flags import Flag, can_declare, innovation_flag
 from ..store.models import Award, Identifier, Organisation, Procurement, Purchase, Signal
 
 
@@ -75,21 +76,11 @@ def load_facts(session: Session, ids: set[int] | None = None, as_of: date | None
         as_of: Leave out everything dated on or after this day.
         max_titles: Contract titles kept per supplier as its texts.
     """
-    facts: dict[int, SupplierFacts] = {}
     # A few ids (one supplier's page) are filtered in SQL; many (a whole build) in Python, which
-    # is faster than a long IN list and within every database's parameter limit.
+    # is faster than a long IN list and within every database's parameter limit. Columns, not
+    # ORM objects: a national build reads every organisation and every award here.
     few = ids is not None and len(ids) <= _FEW
-    orgs = select(Organisation).where(Organisation.merged_into_id.is_(None))
-    for o in session.scalars(orgs.where(Organisation.id.in_(ids)) if few and ids else orgs):
-        if ids is not None and o.id not in ids:
-            continue
-        if o.registration_date and as_of and o.registration_date >= as_of:
-            continue  # the firm did not exist yet
-        facts[o.id] = SupplierFacts(
-            o.id, o.country, registration_date=o.registration_date,
-            texts=[t for t in (o.profile, " ".join(o.industry_codes or [])) if t],
-            has_capability=bool(o.profile or o.industry_codes),
-        )  # fmt: skip
+    facts = _organisations(session, ids, as_of, few)
     wanted = list(facts)
     idents = select(Identifier.organisation_id, Identifier.scheme)
     for oid, scheme in session.execute(
@@ -106,13 +97,53 @@ def load_facts(session: Session, ids: set[int] | None = None, as_of: date | None
             continue
         f.funding.append(FundingEvent(kind, int(year), float(value or 0.0)))
         f.activity_years.append(int(year))
-    titles: dict[int, list[str]] = defaultdict(list)
+    _add_awards(session, facts, wanted if few else None, as_of, max_titles)
+    purchases = select(Purchase.supplier_id, Purchase.date)
+    for sid, pdate in session.execute(
+        purchases.where(Purchase.supplier_id.in_(wanted)) if few else purchases
+    ):
+        f = facts.get(sid)
+        if f is not None and pdate and _before(pdate, as_of):
+            f.activity_years.append(pdate.year)
+    return facts
+
+
+def _organisations(session: Session, ids: set[int] | None, as_of: date | None,
+                   few: bool) -> dict[int, SupplierFacts]:  # fmt: skip
+    """Each wanted organisation's own facts (not merged into another, existing before ``as_of``)."""
+    orgs = select(Organisation.id, Organisation.country, Organisation.registration_date,
+                  Organisation.profile, Organisation.industry_codes).where(
+        Organisation.merged_into_id.is_(None))  # fmt: skip
+    facts: dict[int, SupplierFacts] = {}
+    for oid, country, registered, profile, industry in session.execute(
+        orgs.where(Organisation.id.in_(ids)) if few and ids else orgs
+    ):
+        if ids is not None and oid not in ids:
+            continue
+        if registered and as_of and registered >= as_of:
+            continue  # the firm did not exist yet
+        facts[oid] = SupplierFacts(
+            oid, country, registration_date=registered,
+            texts=[t for t in (profile, " ".join(industry or [])) if t],
+            has_capability=bool(profile or industry),
+        )  # fmt: skip
+    return facts
+
+
+def _add_awards(session: Session, facts: dict[int, SupplierFacts], wanted: list[int] | None,
+                as_of: date | None, max_titles: int) -> None:  # fmt: skip
+    """Each supplier's awards before ``as_of``: counts, activity years, titles and flags."""
+    # The innovation field is read as its JSON text and each distinct (text, procedure, main
+    # CPV) flagged once: at a million awards, decoding and flagging every row took a fifth of
+    # the whole read, and almost every row repeats one of a few thousand combinations.
     awards = (
         select(Award.supplier_id, Award.date, Procurement.id, Procurement.title, Procurement.date,
-               Procurement.source, Procurement.innovation, Procurement.procedure,
+               Procurement.source, cast(Procurement.innovation, Text), Procurement.procedure,
                Procurement.cpv_main).join(Procurement, Award.procurement_id == Procurement.id)
     )  # fmt: skip
-    rows = session.execute(awards.where(Award.supplier_id.in_(wanted)) if few else awards)
+    flags: dict[tuple[str | None, str | None, str | None], Flag | None] = {}
+    titles: dict[int, list[str]] = defaultdict(list)
+    rows = session.execute(awards.where(Award.supplier_id.in_(wanted)) if wanted is not None else awards)
     for sid, adate, pid, title, pdate, source, innovation, procedure, cpv in rows:
         f = facts.get(sid)
         when = adate or pdate
@@ -124,16 +155,11 @@ def load_facts(session: Session, ids: set[int] | None = None, as_of: date | None
             f.activity_years.append(when.year)
         if len(titles[sid]) < max_titles:
             titles[sid].append(title)
-        flag = innovation_flag(innovation, procedure, [cpv] if cpv else [])
-        if flag:
+        key = (innovation, procedure, cpv)
+        if key not in flags:
+            flags[key] = innovation_flag(json.loads(innovation) if innovation else None, procedure,
+                                         [cpv] if cpv else [])  # fmt: skip
+        if flag := flags[key]:
             f.flagged_awards.append(FlaggedAward(pid, title, flag.kind, flag.reason))
-    purchases = select(Purchase.supplier_id, Purchase.date)
-    for sid, pdate in session.execute(
-        purchases.where(Purchase.supplier_id.in_(wanted)) if few else purchases
-    ):
-        f = facts.get(sid)
-        if f is not None and pdate and _before(pdate, as_of):
-            f.activity_years.append(pdate.year)
     for sid, ts in titles.items():
         facts[sid].texts.extend(ts)
-    return facts
