@@ -7,6 +7,8 @@ import gc
 from collections import Counter, defaultdict
 
 import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 
 from matcher.index.ragged import (
     Ragged,
@@ -25,6 +27,37 @@ VALUES = np.array([1, 2, 2, 7, 2, 1], np.int64)
 def test_factorize_numbers_keys_as_first_seen() -> None:
     codes, uniques = factorize(KEYS)
     assert codes.tolist() == [0, 1, 0, 2, 1, 0] and uniques.tolist() == [5, 3, 9]
+
+
+def _loop_factorize(keys: list[int]) -> tuple[list[int], list[int]]:
+    seen: dict[int, int] = {}
+    return [seen.setdefault(k, len(seen)) for k in keys], list(seen)
+
+
+@given(st.lists(st.integers(-5, 40), max_size=60), st.sampled_from([np.int64, np.int32, np.int16]))
+def test_factorize_of_a_narrow_range_is_a_loops_numbering(keys: list[int], dtype: type) -> None:
+    arr = np.array(keys, dtype=dtype)
+    codes, uniques = factorize(arr)
+    assert (codes.tolist(), uniques.tolist()) == _loop_factorize(keys)
+    assert uniques.dtype == arr.dtype and codes.dtype == np.int64
+
+
+@given(st.lists(st.sampled_from([-(2**62), -7, 0, 3, 2**40, 2**62]), max_size=40))
+def test_factorize_of_a_wide_range_sorts_and_agrees(keys: list[int]) -> None:
+    codes, uniques = factorize(np.array(keys, dtype=np.int64))
+    assert (codes.tolist(), uniques.tolist()) == _loop_factorize(keys)
+
+
+def test_factorize_of_unsigned_and_text_keys() -> None:
+    codes, uniques = factorize(np.array([7, 2, 7, 0], np.uint64))
+    assert codes.tolist() == [0, 1, 0, 2] and uniques.tolist() == [7, 2, 0] and uniques.dtype == np.uint64
+    big = np.array([2**64 - 1, 2**64 - 3, 2**64 - 1], np.uint64)  # past int64, in a narrow range
+    codes, uniques = factorize(big)
+    assert codes.tolist() == [0, 1, 0] and uniques.tolist() == [2**64 - 1, 2**64 - 3]
+    edges = np.array([32767, -32768, 32767], np.int16)  # the offset overflows int16
+    assert factorize(edges)[1].tolist() == [32767, -32768]
+    codes, uniques = factorize(np.array(["b", "a", "b"]))
+    assert codes.tolist() == [0, 1, 0] and uniques.tolist() == ["b", "a"]
 
 
 def test_groups_as_a_loop() -> None:
