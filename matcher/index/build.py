@@ -22,7 +22,7 @@ from .builds import INDEX_FILE, current_build, new_build_dir, publish
 from .calibration import calibrate
 from .cluster import CacheFront, RemoteEmbedder
 from .columns import columns_of, load_columns, save_columns
-from .corpus import Corpus, load_corpus
+from .corpus import Corpus, SupplierDoc, load_corpus
 from .incremental import (
     Coverage,
     coverage_now,
@@ -65,6 +65,9 @@ class MatchIndex:
     reused: int = 0
     #: Seconds per build stage: ``{"wall": {stage: s}, "cpu": {stage: s}}``.
     timings: dict[str, dict[str, float]] | None = None
+    #: Lexical index of the suppliers' names, in ``corpus.suppliers`` order (fitted by the
+    #: build, memory-mapped by every server worker; None in builds made before it).
+    names: LexicalIndex | None = None
 
     def manifest(self) -> dict[str, object]:
         """Counts and provenance, written next to the index."""
@@ -138,6 +141,8 @@ def build_index(
                            previous.lexical if previous else None, proc_reused)  # fmt: skip
     advance(1)
     lap("lexical")
+    names = fit_names(corpus.suppliers)
+    lap("supplier names")
     floor, ceiling = calibrate(cached.cached, corpus, proc_vecs)
     lap("calibrate")
     proc_index, graph_kept = update_vector_index(
@@ -151,7 +156,7 @@ def build_index(
         profile_rows=prof_rows, lexical=lexical, built_at=datetime.now().isoformat(timespec="seconds"),
         sim_floor=floor, sim_ceiling=ceiling, coverage=coverage,
         reused=len(corpus.procurements) - cached.embedded_rows,
-        timings={"wall": lap.seconds, "cpu": lap.cpu},
+        timings={"wall": lap.seconds, "cpu": lap.cpu}, names=names,
     )  # fmt: skip
     folder = new_build_dir(settings.index_dir)
     save_index(index, folder)
@@ -222,6 +227,21 @@ def _profile_keys(index: MatchIndex | None) -> list[tuple[int, str | None]]:
         return []
     sup = index.corpus.suppliers
     return [(sup[i].id, sup[i].profile_text) for i in index.profile_rows]
+
+
+def fit_names(suppliers: Sequence[SupplierDoc]) -> LexicalIndex:
+    """The lexical index of ``suppliers``' names, one document each (firm names often say the
+    trade)."""
+    return LexicalIndex().fit([s.name or "" for s in suppliers])
+
+
+def names_index(index: MatchIndex) -> LexicalIndex:
+    """``index``'s names index as the build saved it, or fitted now for a build made before
+    builds saved one (or whose suppliers it does not match)."""
+    names = index.names
+    if names is not None and names.n_docs_ == len(index.corpus.suppliers):
+        return names
+    return fit_names(index.corpus.suppliers)
 
 
 def matrix_of(vectors: VectorIndex) -> np.ndarray:

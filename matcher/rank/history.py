@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ..index.build import MatchIndex
+from ..index.build import MatchIndex, names_index
 from ..index.columns import Columns, columns_of
 from ..index.corpus import ProcurementDoc, SupplierDoc
 from ..index.lexical import LexicalIndex
@@ -53,7 +53,7 @@ class SupplierHistory:
         suppliers = corpus.suppliers
         self.supplier_: dict[int, SupplierDoc] = {s.id: s for s in suppliers}
         self.profile_row_ = {suppliers[int(p)].id: r for r, p in enumerate(index.profile_rows)}
-        self.names_ = LexicalIndex().fit([s.name or "" for s in suppliers])
+        self.names_ = names_index(index)
         self.name_row_ = {s.id: i for i, s in enumerate(suppliers)}
         self.bought_from_: dict[int, set[int]] = defaultdict(set)
         for buyer_id, ids in corpus.purchases_by_buyer.items():

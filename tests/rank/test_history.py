@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from matcher.index import MatchIndex, ProcurementDoc, load_index, save_index
@@ -93,3 +94,20 @@ def test_demo_as_the_loop(demo_index: MatchIndex, tmp_path: Path) -> None:
     assert isinstance(loaded.corpus.procurements, ProcurementRows)
     for index in (demo_index, loaded):
         _assert_as_loop(SupplierHistory().fit(index), demo_index.corpus.procurements)
+
+
+@pytest.mark.slow
+def test_the_names_index_is_the_builds_and_scores_as_one_fitted_now(demo_index: MatchIndex,
+                                                                   tmp_path: Path) -> None:  # fmt: skip
+    save_index(demo_index, tmp_path)
+    loaded = load_index(tmp_path, mmap=True)
+    served = SupplierHistory().fit(loaded)
+    assert loaded.names is not None and served.names_ is loaded.names  # mapped, not fitted again
+    # An older build saved none: fitted at load, the same scores.
+    old = SupplierHistory().fit(replace(loaded, names=None))
+    assert old.names_ is not None and old.names_ is not loaded.names
+    rows = np.arange(len(loaded.corpus.suppliers), dtype=np.int64)
+    for text in ("siivous", "Nettoyage Services", "rakennus oy"):
+        got = served.names_.scores_for(served.names_.query(text), rows)
+        want = old.names_.scores_for(old.names_.query(text), rows)
+        assert np.array_equal(got, want) and got.max() > 0, text
