@@ -16,7 +16,7 @@ from ..index.build import MatchIndex, names_index
 from ..index.columns import Columns, columns_of
 from ..index.corpus import ProcurementDoc, SupplierDoc
 from ..index.lexical import LexicalIndex
-from ..index.ragged import group_counts, group_lists, group_unique, paused_gc
+from ..index.ragged import Ragged, group_counts, group_lists, group_unique, paused_gc
 from ..vocab import cpv_vocabulary
 
 __all__ = ["SupplierHistory"]
@@ -31,6 +31,8 @@ class SupplierHistory:
         winners_: Every contract's winners (supplier ids, flat with offsets).
         won_: Supplier id -> rows of the contracts it won.
         cpv_: Supplier id -> every CPV code of its won contracts.
+        cpv_codes_: The same as arrays: supplier ids sorted, and each one's codes as indexes
+            into ``cpv_labels_`` (for reading many candidates at once).
         regions_: Supplier id -> regions it delivered in.
         buyers_: Supplier id -> buyers that awarded it a contract.
         bought_from_: Supplier id -> buyers that paid it per purchase invoices.
@@ -84,6 +86,8 @@ class SupplierHistory:
         got = dict(group_unique(sid[at], code))
         self.cpv_: dict[int, set[str]] = defaultdict(
             set, ((s, {codes[c] for c in got.get(s, ())}) for s in self.won_))
+        self.cpv_labels_ = codes
+        self.cpv_codes_ = _by_key(got)
         region, regions = cols.column("region")[row], cols.categories("region")
         placed = np.array([bool(r) for r in regions] + [False])[region]  # -1 (None) is last
         self.regions_: dict[int, set[str]] = _sets(group_unique(sid[placed], region[placed]),
@@ -120,6 +124,15 @@ class SupplierHistory:
     def n_awards(self, supplier_id: int) -> int:
         """How many awards ``supplier_id`` has in the index."""
         return len(self.won_.get(supplier_id, ()))
+
+
+def _by_key(groups: dict[int, list[int]]) -> tuple[np.ndarray, Ragged]:
+    """Integer groups as arrays: the keys sorted, and each one's values in a row."""
+    keys = np.array(sorted(groups), dtype=np.int64)
+    rows = [groups[k] for k in keys.tolist()]
+    lengths = np.array([len(r) for r in rows], dtype=np.int64)
+    values = np.fromiter((v for r in rows for v in r), dtype=np.int64, count=int(lengths.sum()))
+    return keys, Ragged(values, np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64))
 
 
 def _relabel(labels: Sequence[str], derive: Callable[[str], str | None],

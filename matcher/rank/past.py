@@ -107,7 +107,7 @@ def _counts(b: FeatureBuilder, ctx: NeedContext, ids: list[int]) -> dict[str, np
     cols = {
         "buyer_awards": np.log1p(buyer_n),
         "buyer_share": buyer_n / btotal if btotal else np.full(len(ids), np.nan),
-        "cpv": np.array([CPV_LEVEL_VALUE[b.cpv_level(ctx, s)] for s in ids]) * ctx.cpv_confidence,
+        "cpv": np.array(CPV_LEVEL_VALUE)[b.cpv_levels(ctx, ids)] * ctx.cpv_confidence,
         "same_buyer": np.array([float(bool(need.buyer_id) and (need.buyer_id in h.buyers_.get(s, ())
                                 or need.buyer_id in h.bought_from_.get(s, ()))) for s in ids]),
     }  # fmt: skip

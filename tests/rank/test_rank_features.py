@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -14,6 +15,7 @@ import pytest
 from matcher.index import MatchIndex, ProcurementDoc
 from matcher.rank.features import FeatureBuilder
 from matcher.rank.history import SupplierHistory
+from matcher.vocab.cpv import shared_level
 
 
 def _loop(procs: Sequence[ProcurementDoc]) -> dict[str, Any]:
@@ -83,3 +85,34 @@ def test_documents_are_encoded_once_per_history(edge_indexes: tuple[MatchIndex, 
     assert h.columns_for(list(procs)) is not h.columns_  # another sequence: its own columns
     b = FeatureBuilder().fit(docs, h)
     assert b.winners_.values is h.winners_.values
+
+
+def _levels_by_loop(h: SupplierHistory, codes: list[str], ids: list[int]) -> list[int]:
+    return [max((shared_level(q, c) for q in codes for c in h.cpv_.get(s, ())), default=0)
+            for s in ids]  # fmt: skip
+
+
+@pytest.mark.parametrize("codes", [["45233140"], ["45233200", "77310000"], ["45"], ["4523"],
+                                   ["45000000"], ["99999999"], []])  # fmt: skip
+def test_cpv_levels_of_many_candidates_as_a_loop_over_their_codes(
+        edge_indexes: tuple[MatchIndex, MatchIndex], codes: list[str]) -> None:  # fmt: skip
+    for index in edge_indexes:
+        b = FeatureBuilder().fit(index)
+        ids = [11, 12, 13, 14, 15, 999, 12]  # a repeat, a non-supplier, an unknown id
+        ctx = SimpleNamespace(cpv=codes)
+        got = b.cpv_levels(ctx, ids).tolist()  # type: ignore[arg-type]
+        assert got == _levels_by_loop(b.history_, codes, ids)
+    assert b.cpv_levels(ctx, []).tolist() == []  # type: ignore[arg-type]
+
+
+@pytest.mark.slow
+def test_cpv_levels_on_the_demo_as_a_loop(demo_index: MatchIndex) -> None:
+    b = FeatureBuilder().fit(demo_index)
+    h = b.history_
+    ids = sorted(h.won_)[:3000]
+    samples = sorted({c for s in ids[:300] for c in h.cpv_[s]})[::7][:40]
+    assert samples and any(_levels_by_loop(h, [q], ids) for q in samples)
+    for q in samples:
+        for codes in ([q], [q[:5] + "000", q]):
+            want = _levels_by_loop(h, codes, ids)
+            assert b.cpv_levels(SimpleNamespace(cpv=codes), ids).tolist() == want, codes  # type: ignore[arg-type]
