@@ -178,7 +178,7 @@ class Matcher:
             raise IndexNotBuiltError(f"no index at {self.settings.index_dir}: run `innomatch build`")
         index = load_index(folder, mmap=self.settings.index_mmap)
         # Scores saved by `innomatch build`; an index built without them gets them now.
-        table = load_potentials(folder, index) or build_potentials(
+        table = load_potentials(folder, index, mmap=self.settings.index_mmap) or build_potentials(
             self.settings.model_copy(update={"index_dir": folder}), index
         )
         potentials = table.by_id

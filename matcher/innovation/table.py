@@ -59,12 +59,16 @@ def build_potentials(settings: Settings, index: MatchIndex, as_of: date | None =
     return table
 
 
-def load_potentials(folder: Path, index: MatchIndex) -> PotentialTable | None:
-    """The saved table if it belongs to ``index`` (same build), else None."""
+def load_potentials(folder: Path, index: MatchIndex, mmap: bool = False) -> PotentialTable | None:
+    """The saved table if it belongs to ``index`` (same build), else None.
+
+    With ``mmap`` the packed potentials' bytes are memory-mapped read-only (200 MB at 1M
+    procurements, which every server worker would otherwise copy).
+    """
     path = folder / _FILE
     if not path.is_file():
         return None
-    table: PotentialTable = joblib.load(path)
+    table: PotentialTable = joblib.load(path, mmap_mode="r" if mmap else None)
     if table.index_built_at != index.built_at:
         return None
     if "by_id" not in vars(table):  # saved by an older version: by position in the index

@@ -6,6 +6,7 @@ import pickle
 from datetime import date
 
 import joblib
+import numpy as np
 import pytest
 
 from matcher.innovation.facts import FundingEvent, SupplierFacts
@@ -44,3 +45,11 @@ def test_keeps_only_its_cache_of_decoded_potentials(tmp_path) -> None:  # type: 
     again = joblib.load(tmp_path / "p.joblib")
     assert len(again._decoded) == 0 and dict(again) == dict(packed)
     assert pickle.loads(pickle.dumps(again))[907] == packed[907]
+
+
+def test_a_memory_mapped_table_reads_the_same_potentials(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    packed = PackedPotentials(_potentials())
+    joblib.dump(packed, tmp_path / "p.joblib")
+    mapped = joblib.load(tmp_path / "p.joblib", mmap_mode="r")
+    assert isinstance(mapped.blob, np.memmap) and not mapped.blob.flags.writeable
+    assert dict(mapped) == dict(packed) and 4 not in mapped
