@@ -63,18 +63,36 @@ class Fp16HnswIndex(StoredVectorScores):
         self._index.hnsw.efConstruction = self.params.ef_construction
         self._id_of = np.zeros(0, np.int64)  # slot -> id, -1 where dead
         self._slot_of = np.zeros(0, np.int64)  # id -> slot, -1 where absent
+        self._mapped: np.ndarray | None = None  # the mapped bytes the graph reads in place
         self._refresh()
 
     def __getstate__(self) -> dict[str, Any]:
         # A faiss index does not pickle: its bytes do (an array, which joblib can map).
-        state = {**self.__dict__, "_selector": None}
+        state = {**self.__dict__, "_selector": None, "_mapped": None}
         state["_index"] = faiss.serialize_index(self._index)
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
-        self._index = faiss.deserialize_index(np.asarray(state["_index"], np.uint8))
+        raw = state["_index"]
+        if isinstance(raw, np.memmap) and not raw.flags.writeable:
+            # A memory-mapped build (a server): the graph's vectors are read in place from the
+            # file's pages, which every worker shares, instead of copied into each (768 MB at
+            # 1M contracts). The array stays referenced as long as the graph reads it.
+            reader = faiss.ZeroCopyIOReader(faiss.swig_ptr(raw), raw.size)
+            self._index = faiss.read_index(reader, faiss.IO_FLAG_MMAP_IFC)
+            self._mapped = raw
+        else:
+            self._index = faiss.deserialize_index(np.asarray(raw, np.uint8))
+            self._mapped = None
         self._refresh()
+
+    def _own_index(self) -> None:
+        """Copy a graph read in place into memory of its own, before it changes (faiss cannot
+        grow a vector it only views)."""
+        if self._mapped is not None:
+            self._index = faiss.deserialize_index(np.asarray(self._mapped, np.uint8))
+            self._mapped = None
 
     def _refresh(self) -> None:
         """Count the live ids and make the dead-slot filter, after any change: a search only
@@ -170,6 +188,7 @@ class Fp16HnswIndex(StoredVectorScores):
             grow = np.full(int(ids.max()) + 1 - len(self._slot_of), -1, np.int64)
             self._slot_of = np.concatenate([self._slot_of, grow])
         first = self._index.ntotal
+        self._own_index()
         self._index.add(np.ascontiguousarray(vectors))
         self._own_arrays()
         self._slot_of[ids] = first + np.arange(len(ids))

@@ -94,9 +94,22 @@ def test_save_load_pickle_and_memory_mapped_load(
     # build) the slot maps are read-only: changing the index copies them, the file stays.
     joblib.dump(index, tmp_path / "index.joblib")
     mapped = joblib.load(tmp_path / "index.joblib", mmap_mode="r")
+    # Read in place: the graph's vectors are the file's mapped bytes, not a copy.
+    buffer = mapped._mapped
+    assert isinstance(buffer, np.memmap) and not buffer.flags.writeable
+    start = buffer.__array_interface__["data"][0]
+    codes_at = mapped._codes().__array_interface__["data"][0]
+    assert start <= codes_at < start + buffer.size
+    for v in q[:5]:
+        assert mapped.search(v, 10)[0].tolist() == index.search(v, 10)[0].tolist()
+    rows = np.arange(12, 60)  # 11 was removed above
+    assert np.array_equal(mapped.vectors_for(rows), index.vectors_for(rows))
+    again = pickle.loads(pickle.dumps(mapped))  # a mapped graph pickles as its own bytes
+    assert again._mapped is None and again.search(q[2], 5)[0].tolist() == index.search(q[2], 5)[0].tolist()
     mapped.remove(np.array([12]))
     mapped.add(np.array([13]), m[14:15])
     assert 12 not in mapped.search(m[12], 10)[0] and mapped.search(m[14], 2)[0].tolist() in ([13, 14], [14, 13])
+    assert mapped._mapped is None  # changed: it owns a copy now
     assert 12 in joblib.load(tmp_path / "index.joblib").search(m[12], 1)[0]
 
 
