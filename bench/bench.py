@@ -22,6 +22,7 @@ from matcher.embed import CachedEmbedder, EmbeddingCache, load_embedder  # noqa:
 from matcher.index import build_index, load_corpus  # noqa: E402
 from matcher.ingest import ingest_paths  # noqa: E402
 from matcher.rank.cpv_build import build_cpv_inferrer  # noqa: E402
+from matcher.rank.history_build import build_history  # noqa: E402
 from matcher.settings import Settings  # noqa: E402
 from matcher.store.db import migrate, session_scope  # noqa: E402
 from matcher.vocab import cpv_vocabulary  # noqa: E402
@@ -100,7 +101,9 @@ def main() -> None:
         print("ingest   ", json.dumps(out["ingest"]), flush=True)
         out["embedding"] = bench_embedding(settings, args.embed_texts)
         print("embedding", json.dumps(out["embedding"]), flush=True)
-        build_cpv_inferrer(settings, build_index(settings))
+        built = build_index(settings)
+        build_cpv_inferrer(settings, built)
+        build_history(settings, built)
         queries = (ROOT / "bench" / "queries.txt").read_text(encoding="utf-8").splitlines()
         out["match"] = bench_api(settings, [q for q in queries if q.strip()])
         print("match    ", json.dumps(out["match"]), flush=True)

@@ -38,6 +38,7 @@ from .rank import LambdaMARTScorer, Need, Ranked, Ranking, RankingPipeline
 from .rank.context import Neighbours
 from .rank.cpv_build import load_cpv_inferrer
 from .rank.explain import printed_parts
+from .rank.history_build import load_history
 from .rank.models import load_scorer
 from .schemas import (
     EvidenceContract,
@@ -184,7 +185,8 @@ class Matcher:
         potentials = table.by_id
         scorer = trained_scorer(self.settings, index)
         cpv = load_cpv_inferrer(folder, index)
-        pipe = RankingPipeline(scorer=scorer, cpv_inferrer=cpv).fit(index)
+        history = load_history(folder, index)  # saved by the build; None: fitted here
+        pipe = RankingPipeline(scorer=scorer, cpv_inferrer=cpv).fit(index, history)
         return _Loaded(str(folder), pipe, potentials)
 
     def _watch(self, build: str) -> None:

@@ -14,6 +14,7 @@ from matcher.embed import Embedder, load_embedder
 from matcher.index import MatchIndex, build_index
 from matcher.ingest import ingest_paths
 from matcher.rank.cpv_build import build_cpv_inferrer
+from matcher.rank.history_build import build_history
 from matcher.settings import Settings
 from matcher.store.db import get_engine, migrate
 
@@ -86,6 +87,7 @@ def demo_index(demo_settings: Settings, embedder: Embedder) -> MatchIndex:
     assert not [r for r in reports if r.error]
     index = build_index(demo_settings, embedder=embedder)
     build_cpv_inferrer(demo_settings, index)  # as `innomatch build` does: the service reads it
+    build_history(demo_settings, index)
     return index
 
 

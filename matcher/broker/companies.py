@@ -261,12 +261,14 @@ def _rebuild(matcher: Matcher) -> RefreshOut:
     from ..index import build_index
     from ..innovation.table import build_potentials
     from ..rank.cpv_build import build_cpv_inferrer
+    from ..rank.history_build import build_history
 
     start = time.perf_counter()
     try:
         index = build_index(matcher.settings, embedder=matcher.embedder)
         build_potentials(matcher.settings, index)
         build_cpv_inferrer(matcher.settings, index)
+        build_history(matcher.settings, index)
     except Exception as exc:
         _Refresh.error = f"{type(exc).__name__}: {exc}"
         raise

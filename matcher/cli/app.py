@@ -22,6 +22,7 @@ from ..ingest import FileReport, ingest_paths
 from ..innovation.table import build_potentials
 from ..rank.cpv_build import build_cpv_inferrer
 from ..rank.explain import printed_parts
+from ..rank.history_build import build_history
 from ..schemas import MatchFilters, MatchRequest, SupplierMatch
 from ..service import Matcher, trained_scorer
 from ..settings import get_settings
@@ -126,7 +127,7 @@ def build(
         with dask_embedder(settings.model_name, settings.embed_batch_size, workers, scheduler,
                            device=settings.embed_device) as remote:  # fmt: skip
             index = build_index(settings, progress=_progress, full=full, remote=remote,
-                                steps=[build_potentials, build_cpv_inferrer])  # fmt: skip
+                                steps=[build_potentials, build_cpv_inferrer, build_history])  # fmt: skip
     except InnomatchError as exc:
         fail(str(exc))
     ranker = "learned" if trained_scorer(settings, index) else "linear"

@@ -7,7 +7,7 @@ awards dated after that index.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -19,7 +19,11 @@ from ..index.lexical import LexicalIndex
 from ..index.ragged import Ragged, group_counts, group_lists, group_unique, paused_gc
 from ..vocab import cpv_vocabulary
 
-__all__ = ["SupplierHistory"]
+__all__ = ["AWARD_STATE", "SupplierHistory"]
+
+#: The attributes a fit learns from the awards alone (see ``SupplierHistory.award_state``).
+AWARD_STATE = ("won_", "cpv_", "cpv_labels_", "cpv_codes_", "regions_", "buyers_", "by_buyer_",
+               "exact_", "parent_", "by_region_div_", "buyer_total_")  # fmt: skip
 
 
 class SupplierHistory:
@@ -44,13 +48,31 @@ class SupplierHistory:
         accounts_: Purchase account names and ``account_index_`` a lexical index over them.
     """
 
-    def fit(self, index: MatchIndex) -> SupplierHistory:
-        """Read every award, purchase and profile of ``index``; returns ``self``."""
-        with paused_gc():
-            return self._fit(index)
+    def fit(self, index: MatchIndex, awards: Mapping[str, Any] | None = None) -> SupplierHistory:
+        """Read every award, purchase and profile of ``index``; returns ``self``.
 
-    def _fit(self, index: MatchIndex) -> SupplierHistory:
-        self._fit_awards(index)
+        Args:
+            index: The index.
+            awards: What a fit on this same index learned from its awards
+                (:meth:`award_state`, saved by the build): taken instead of grouping them again.
+        """
+        with paused_gc():
+            return self._fit(index, awards)
+
+    def award_state(self) -> dict[str, Any]:
+        """What the fit learned from the awards (the part worth saving: seconds to group at
+        1M contracts, the rest is read from the index)."""
+        return {name: getattr(self, name) for name in AWARD_STATE}
+
+    def _fit(self, index: MatchIndex, awards: Mapping[str, Any] | None) -> SupplierHistory:
+        self._procurements = index.corpus.procurements
+        self.columns_ = columns_of(self._procurements)
+        self.winners_ = self.columns_.ragged_column("winners")
+        if awards is None:
+            self._fit_awards()
+        else:
+            self.__dict__.update({name: awards[name] for name in AWARD_STATE})
+        self.parent_of_ = cpv_vocabulary().parent
         corpus = index.corpus
         suppliers = corpus.suppliers
         self.supplier_: dict[int, SupplierDoc] = {s.id: s for s in suppliers}
@@ -70,14 +92,12 @@ class SupplierHistory:
                 self.supplier_accounts_[sid].append(row)
         return self
 
-    def _fit_awards(self, index: MatchIndex) -> None:
+    def _fit_awards(self) -> None:
         # Whole columns rather than a row object per procurement (seconds at 1M rows): each
         # winner of each contract is one event, grouped in the order a loop over the rows and
         # their winners would meet it, so every dict and Counter (and its ties) is the loop's.
         vocab = cpv_vocabulary()
-        self._procurements = index.corpus.procurements
-        self.columns_ = cols = columns_of(self._procurements)
-        self.winners_ = winners = cols.ragged_column("winners")
+        cols, winners = self.columns_, self.winners_
         cpv, codes = cols.ragged_column("cpv"), cols.categories("cpv")
         sid, row = winners.values, winners.owners()
         self.won_: dict[int, list[int]] = defaultdict(list, group_lists(sid, row))
@@ -110,7 +130,6 @@ class SupplierHistory:
         self.by_region_div_: dict[tuple[str, str], Counter[int]] = _counters(
             group_counts(key, sid[both]), lambda k: (regions[k // n_divs], divs[k % n_divs]))
         self.buyer_total_ = {b: sum(c.values()) for b, c in self.by_buyer_.items()}
-        self.parent_of_ = vocab.parent
 
     def columns_for(self, procurements: Sequence[ProcurementDoc]) -> Columns:
         """The columns of ``procurements``: those this history read if they are the same
