@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import pickle
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from matcher.embed import Embedder
 from matcher.index import MatchIndex
-from matcher.index.builds import current_build
 from matcher.index.corpus import need_text
 from matcher.rank import Need, RankingPipeline
 from matcher.rank.history import AWARD_STATE, SupplierHistory
-from matcher.rank.history_build import load_history
+from matcher.rank.history_build import build_history, load_history
 from matcher.settings import Settings
 from matcher.vocab import cpv_vocabulary
 
@@ -35,12 +35,18 @@ def _ordered(value: object) -> object:
     return value
 
 
-def test_the_saved_award_state_gives_the_fitted_history(demo_settings: Settings,
-                                                        demo_index: MatchIndex,
+@pytest.fixture
+def saved(demo_settings: Settings, demo_index: MatchIndex, tmp_path: Path) -> Path:
+    """A folder holding the demo index's saved history (other tests rebuild the demo's live
+    build, so its own folder may hold a newer build's)."""
+    build_history(demo_settings.model_copy(update={"index_dir": tmp_path}), demo_index)
+    assert (tmp_path / "history.pickle").is_file()
+    return tmp_path
+
+
+def test_the_saved_award_state_gives_the_fitted_history(saved: Path, demo_index: MatchIndex,
                                                         embedder: Embedder) -> None:  # fmt: skip
-    folder = current_build(demo_settings.index_dir)
-    assert folder is not None and (folder / "history.pickle").is_file()
-    loaded = load_history(folder, demo_index)
+    loaded = load_history(saved, demo_index)
     fitted = SupplierHistory().fit(demo_index)
     assert loaded is not None and loaded.won_ and loaded.names_ is not None
     for name in AWARD_STATE:
@@ -58,14 +64,13 @@ def test_the_saved_award_state_gives_the_fitted_history(demo_settings: Settings,
             (r.supplier_id, r.score) for r in want_r.results]  # fmt: skip
 
 
-def test_a_state_of_another_build_or_version_is_not_read(demo_settings: Settings,
-                                                         demo_index: MatchIndex, tmp_path) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
-    folder = current_build(demo_settings.index_dir)
-    assert folder is not None
-    assert load_history(folder, replace(demo_index, built_at="2000-01-01T00:00:00")) is None
-    with (folder / "history.pickle").open("rb") as f:
+def test_a_state_of_another_build_or_version_is_not_read(saved: Path, demo_index: MatchIndex,
+                                                         tmp_path_factory: pytest.TempPathFactory) -> None:  # fmt: skip
+    assert load_history(saved, replace(demo_index, built_at="2000-01-01T00:00:00")) is None
+    with (saved / "history.pickle").open("rb") as f:
         built_at, state = pickle.load(f)
-    with (tmp_path / "history.pickle").open("wb") as f:
+    other = tmp_path_factory.mktemp("other")
+    with (other / "history.pickle").open("wb") as f:
         pickle.dump((built_at, {k: v for k, v in state.items() if k != "won_"}), f)
-    assert load_history(tmp_path, demo_index) is None
-    assert load_history(tmp_path / "nothing", demo_index) is None
+    assert load_history(other, demo_index) is None
+    assert load_history(other / "nothing", demo_index) is None
