@@ -32,6 +32,7 @@ from .incremental import (
     within_refit_share,
 )
 from .lexical import LexicalIndex
+from .ragged import paused_gc
 from .vectors import VectorIndex, make_vector_index, update_vector_index
 
 log = logging.getLogger(__name__)
@@ -106,6 +107,17 @@ def build_index(
     and embedded; the result equals a full build's. Only texts not in the embedding cache reach
     the model, on ``remote`` workers if given.
     """
+    # A build makes a few objects per document beside the previous build's, and none of them
+    # form cycles. With the collector scanning them all, an incremental build (10k added to 100k
+    # procurements) took 46.0-52.1 s, with it paused 38.6 s (the corpus read 7.7-8.5 s against
+    # 4.0); a full build's index 84.0 s against 78.4 s, its peak RSS 1.4% higher (measured).
+    with paused_gc():
+        return _build_index(settings, embedder, progress, full, remote, steps)
+
+
+def _build_index(settings: Settings, embedder: Embedder | None, progress: ProgressFactory,
+                 full: bool, remote: RemoteEmbedder | None, steps: Sequence[BuildStep],
+                 ) -> MatchIndex:  # fmt: skip
     lap = _Laps()
     embedder = embedder or load_embedder(settings.model_name, settings.embed_batch_size,
                                          settings.embed_device)

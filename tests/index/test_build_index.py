@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import gzip
 import json
 from pathlib import Path
@@ -92,6 +93,32 @@ def test_build_without_changes_reuses_everything(settings: Settings, embedder: E
     again = build_index(settings, embedder)
     assert again.reused == len(first.corpus.procurements) > 0
     _assert_same(first, again, embedder)
+
+
+def test_a_build_pauses_the_collector_and_restores_it_even_when_a_step_fails(
+    settings: Settings, embedder: Embedder
+) -> None:
+    _ingest(settings, DEMO / "decp" / "e-marchespublics.json.gz")
+    seen: list[bool] = []
+
+    def step(_settings: Settings, _index: MatchIndex) -> None:
+        seen.append(gc.isenabled())
+
+    def failing(_settings: Settings, _index: MatchIndex) -> None:
+        raise RuntimeError("step failed")
+
+    assert gc.isenabled()
+    build_index(settings, embedder, steps=[step])
+    assert seen == [False] and gc.isenabled()
+    with pytest.raises(RuntimeError, match="step failed"):
+        build_index(settings, embedder, full=True, steps=[failing])
+    assert gc.isenabled()
+    gc.disable()  # a caller that paused it itself gets it back paused
+    try:
+        build_index(settings, embedder, steps=[step])
+        assert seen == [False, False] and not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_each_build_is_a_new_folder_and_current_points_at_the_last(
