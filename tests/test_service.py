@@ -4,6 +4,8 @@ without it: the order served is the order explained."""
 from __future__ import annotations
 
 import dataclasses
+import gc
+import weakref
 
 import pytest
 
@@ -92,3 +94,24 @@ def test_a_match_reads_one_build_from_start_to_end(
     assert served == [first.potential_out(r.supplier_id) for r in response.results]
     assert any(p is not None for p in served), "the first build's potentials, not the newer's"
     assert matcher.pipeline() is newer.pipeline  # the next request is on the newer build
+
+
+def test_a_load_freezes_the_build_it_serves_and_frees_the_one_it_replaces(
+    demo_settings: Settings, demo_index: MatchIndex, embedder: Embedder
+) -> None:
+    matcher = Matcher(demo_settings, embedder=embedder)
+    old = matcher.pipeline()
+    # Frozen: the collector's scans no longer walk the served build (gc.get_objects lists the
+    # objects they walk), and full collections are rare.
+    assert not any(o is old for o in gc.get_objects())
+    assert gc.get_freeze_count() > 0 and gc.get_threshold()[2] >= 1000
+    # A build caught in a reference cycle is not freed by reference counting alone: the next
+    # load must hand it back to the collector before freezing again.
+    loop: list[object] = [old]
+    loop.append(loop)
+    old.test_cycle_ = loop  # type: ignore[attr-defined]
+    gone = weakref.ref(old)
+    del old, loop
+    matcher.reload()
+    assert gone() is None
+    assert not any(o is matcher.pipeline() for o in gc.get_objects())
