@@ -64,7 +64,7 @@ def _titles(matcher: service.Matcher, n: int = 20_000) -> list[tuple[str, str | 
 def run(needs: int, settle: bool) -> dict[str, Any]:
     """Load, match ``needs`` real needs, and report latencies and pauses."""
     if not settle:
-        service._settle_heap = lambda: None  # type: ignore[attr-defined]
+        service._settle_heap = lambda replaced: None  # type: ignore[attr-defined]
     matcher = service.Matcher(Settings())
     began = time.perf_counter()
     matcher.pipeline()
