@@ -121,8 +121,8 @@ def _settle_heap(replaced: bool) -> None:
     A full collection walks every container alive, in whichever request happens to trigger it.
     At 100k procurements, 400 real needs matched in one process (``bench/gc_pauses.py``): 7 full
     collections, 3.3 s in all and up to 718 ms each, p99 485 ms. Settled: none ran, p99 185-217
-    ms in two runs (through uvicorn, 300k: p99 686 -> 207 ms). With the build
-    frozen, a full collection walks only what requests left in the bounded caches. Frozen
+    ms in two runs (through uvicorn, 300k: p99 686 -> 207 ms). With the build frozen, a full
+    collection walks only what requests left in the bounded caches. Frozen
     objects are still freed by reference counting; unfreezing first lets this collection
     reclaim a replaced build's cycles (a request still in flight on it keeps those frozen until
     the next load). A first load skips that collection: it would walk the whole build (1.7 s
