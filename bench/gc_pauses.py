@@ -4,7 +4,7 @@
 way a server worker does, matches real needs (``replay.real_needs``: Finnish notice titles and
 the build's own contract titles), and prints the match latency percentiles beside every
 collection the collector ran during them: count, total and longest pause per generation. ``--no-settle`` skips the service's
-heap settling after a load (``matcher.service._settle_heap``: the loaded build frozen, full
+heap settling after a load (``matcher.serving.settle_heap``: the loaded build frozen, full
 collections made rare), to measure what it changes on the same build.
 """
 
@@ -64,7 +64,7 @@ def _titles(matcher: service.Matcher, n: int = 20_000) -> list[tuple[str, str | 
 def run(needs: int, settle: bool) -> dict[str, Any]:
     """Load, match ``needs`` real needs, and report latencies and pauses."""
     if not settle:
-        service._settle_heap = lambda replaced: None  # type: ignore[attr-defined]
+        service.settle_heap = lambda replaced: None  # type: ignore[assignment]
     matcher = service.Matcher(Settings())
     began = time.perf_counter()
     matcher.pipeline()

