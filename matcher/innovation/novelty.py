@@ -55,14 +55,12 @@ def novelty_scores(index: MatchIndex, max_rows: int = 20) -> dict[int, Novelty]:
     prof = index.profile_vectors.vectors_for(np.arange(len(index.profile_rows)))
 
     placed: dict[int, tuple[str, float, int]] = {}
-    for pos in set(won) | set(profile_of):
-        rows = won.get(pos, [])[:max_rows]
-        vecs = [mat[r] for r in rows]
-        if pos in profile_of:
-            vecs.append(prof[profile_of[pos]])
-        if not vecs:
-            continue
-        centre = _unit(np.mean(vecs, axis=0))
+    positions = [pos for pos in set(won) | set(profile_of) if won.get(pos) or pos in profile_of]
+    rows_of = [won.get(pos, [])[:max_rows] for pos in positions]
+    prof_of = np.array([profile_of.get(pos, -1) for pos in positions], np.int64)
+    centres_of = _centres(mat, prof, rows_of, prof_of)
+    for pos, rows, centre in zip(positions, rows_of, centres_of, strict=True):
+        n_vecs = len(rows) + (pos in profile_of)
         divisions = Counter(divisions_of[d] for d in row_div[rows].tolist() if d >= 0)
         if not divisions:
             # A profile-only firm belongs to the market of the contracts nearest its profile.
@@ -71,7 +69,7 @@ def novelty_scores(index: MatchIndex, max_rows: int = 20) -> dict[int, Novelty]:
         if not divisions:
             continue
         market = divisions.most_common(1)[0][0]
-        placed[pos] = (market, 1.0 - float(centre @ centres[market]), len(vecs))
+        placed[pos] = (market, 1.0 - float(centre @ centres[market]), n_vecs)
 
     by_market: dict[str, list[float]] = defaultdict(list)
     for market, dist, _n in placed.values():
@@ -91,4 +89,41 @@ def novelty_scores(index: MatchIndex, max_rows: int = 20) -> dict[int, Novelty]:
                 distance=round(dist, 3), division=market, share=value, peers=len(peers)),
             Msg("placed_by", f"placed by {n} text(s)", n=n),
         ])  # fmt: skip
+    return out
+
+
+#: Suppliers whose centres are summed at a time (bounds the float64 copy: 150 MB at 384 dims).
+_BLOCK = 50_000
+
+
+def _centres(mat: np.ndarray, prof: np.ndarray, rows_of: list[list[int]],
+             prof_of: np.ndarray) -> np.ndarray:  # fmt: skip
+    """Each supplier's unit centre: the mean of its contracts' vectors (``mat`` rows) and its
+    profile's (``prof`` row, -1 for none), in that order.
+
+    The sums run position by position over all suppliers at once, each supplier's vectors
+    added in turn, which is the order ``np.mean`` adds one supplier's stacked vectors in, so the
+    centres are the same to the bit as a mean per supplier (tested). At 100k procurements
+    (18,718 suppliers placed) the novelty step took 0.89 s with a mean and a norm per supplier,
+    0.65 s with this, the same scores.
+    """
+    out = np.empty((len(rows_of), mat.shape[1]), np.float32)
+    for start in range(0, len(rows_of), _BLOCK):
+        block = rows_of[start : start + _BLOCK]
+        lens = np.array([len(r) for r in block], np.int64)
+        has_prof = prof_of[start : start + _BLOCK] >= 0
+        width = int(lens.max(initial=0))
+        padded = np.full((len(block), width + 1), -1, np.int64)
+        for i, rows in enumerate(block):
+            padded[i, : len(rows)] = rows
+        sums = np.zeros((len(block), mat.shape[1]), np.float32)
+        for j in range(width + 1):
+            step = [(padded[:, j] >= 0, mat, padded[:, j]),
+                    (has_prof & (lens == j), prof, prof_of[start : start + _BLOCK])]
+            for take, source, at in step:
+                # Added to 0, as NumPy's sum starts (a -0.0 first vector sums to +0.0).
+                sums[take] += source[at[take]]
+        n = lens + has_prof
+        out[start : start + len(block)] = _unit(
+            (sums.astype(np.float64) / n[:, None]).astype(np.float32))
     return out
