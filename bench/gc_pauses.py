@@ -3,9 +3,10 @@
 ``python bench/gc_pauses.py`` loads the live build of ``INDEX_DIR`` (the demo's by default) the
 way a server worker does, matches real needs (``replay.real_needs``: Finnish notice titles and
 the build's own contract titles), and prints the match latency percentiles beside every
-collection the collector ran during them: count, total and longest pause per generation. ``--no-settle`` skips the service's
-heap settling after a load (``matcher.serving.settle_heap``: the loaded build frozen, full
-collections made rare), to measure what it changes on the same build.
+collection the collector ran during them: count, total and longest pause per generation.
+``--no-settle`` skips the service's heap settling after a load (``matcher.serving.settle_heap``:
+the loaded build frozen, full collections made rare), to measure what it changes on the same
+build.
 """
 
 from __future__ import annotations

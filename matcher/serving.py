@@ -60,7 +60,6 @@ class Loaded:
         return p.score if p else None
 
 
-
 def trained_scorer(settings: Settings, index: MatchIndex) -> LambdaMARTScorer | None:
     """The trained scorer the service ranks ``index``'s matches with, or None (turned off, or no
     model in ``models_dir`` fits the index's embedding model)."""
@@ -92,7 +91,6 @@ def load_build(settings: Settings) -> Loaded:
         history = load_history(folder, index)  # saved by the build; None: fitted here
         pipe = RankingPipeline(scorer=scorer, cpv_inferrer=cpv).fit(index, history)
     return Loaded(str(folder), pipe, potentials)
-
 
 
 #: Younger collections between two full ones in a serving process (Python's default is 10).

@@ -111,7 +111,8 @@ def _centres(mat: np.ndarray, prof: np.ndarray, rows_of: list[list[int]],
     for start in range(0, len(rows_of), _BLOCK):
         block = rows_of[start : start + _BLOCK]
         lens = np.array([len(r) for r in block], np.int64)
-        has_prof = prof_of[start : start + _BLOCK] >= 0
+        block_prof = prof_of[start : start + _BLOCK]
+        has_prof = block_prof >= 0
         width = int(lens.max(initial=0))
         padded = np.full((len(block), width + 1), -1, np.int64)
         for i, rows in enumerate(block):
@@ -119,7 +120,7 @@ def _centres(mat: np.ndarray, prof: np.ndarray, rows_of: list[list[int]],
         sums = np.zeros((len(block), mat.shape[1]), np.float32)
         for j in range(width + 1):
             step = [(padded[:, j] >= 0, mat, padded[:, j]),
-                    (has_prof & (lens == j), prof, prof_of[start : start + _BLOCK])]
+                    (has_prof & (lens == j), prof, block_prof)]
             for take, source, at in step:
                 # Added to 0, as NumPy's sum starts (a -0.0 first vector sums to +0.0).
                 sums[take] += source[at[take]]
